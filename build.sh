@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# EdgeLm's one entry point.
+#   ./build.sh            natives + headers + build + module folder (out/EdgeLm)
+#   ./build.sh test       all of the above, then the xunit suite
+#   ./build.sh natives    only fetch and place llama.cpp's shared libraries
+#   ./build.sh headers    only extract llama.cpp's headers (for the struct layout test)
+#   ./build.sh module     build and assemble out/EdgeLm without fetching natives again
+# Every download comes from the npm registry through `npm pack` and is checked against a pinned
+# sha512 integrity before anything is extracted; tarballs are cached under .cache/ (or $EDGELM_CACHE).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cache="${EDGELM_CACHE:-$repo/.cache}"
+out="$repo/out"
+module_dir="$out/EdgeLm"
+configuration="${EDGELM_CONFIGURATION:-Release}"
+
+# node-llama-cpp 3.22.1 bundles llama.cpp release v0.5.0; the binding refuses any other version.
+llama_release="0.5.0"
+npm_version="3.22.1"
+declare -A integrity=(
+  [linux-x64]="sha512-5uCCDNqWCNfaAm8aR/Uzxbo4HBpKgNF91kCHPepKhgMgV2OAmatoefbOlMihsqCiH2Od35E/eUHQCFbfRBJuOg=="
+  [linux-arm64]="sha512-W+7naKCXX9/eEjjFmRS8vvx91QyLXDbeFxexZc3bh/PtQABZgmRL3C0AtYYXn4YGTj/3Qor4lWZn2tpjZFPLdQ=="
+  [source]="sha512-bltIipuWmc123H7tMIgDGKSsSrhmhlQYeVUC48XTjVW7XGJJiJJyCdlTMzQ/LiWoPkGDpcL4FviDpgw7qfTiDw=="
+)
+declare -A package=(
+  [linux-x64]="@node-llama-cpp/linux-x64"
+  [linux-arm64]="@node-llama-cpp/linux-arm64"
+  [source]="node-llama-cpp"
+)
+
+say() { printf 'build.sh: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || die "'$1' is not installed; $2"
+}
+
+# Prints the path of the verified tarball for a key of ${package[@]}.
+fetch_tarball() {
+  local key="$1" name="${package[$1]}" want="${integrity[$1]}"
+  local dir="$cache/npm" file
+  file="$dir/$(echo "$name" | sed 's|^@||; s|/|-|g')-$npm_version.tgz"
+  mkdir -p "$dir"
+  if [ ! -f "$file" ] || [ "$(sri "$file")" != "$want" ]; then
+    need npm "install Node.js and npm (Debian: apt-get install -y npm)"
+    say "npm pack $name@$npm_version"
+    rm -f "$file"
+    (cd "$dir" && npm pack --silent "$name@$npm_version" >/dev/null) ||
+      die "npm pack $name@$npm_version failed; check that the npm registry is reachable"
+  fi
+  local got
+  got="$(sri "$file")"
+  if [ "$got" != "$want" ]; then
+    rm -f "$file"
+    die "$name@$npm_version: integrity $got does not match the pinned $want; the tarball was removed"
+  fi
+  printf '%s\n' "$file"
+}
+
+sri() { printf 'sha512-%s' "$(openssl dgst -sha512 -binary "$1" | base64 -w0)"; }
+
+natives() {
+  local rid tarball dest tmp
+  for rid in linux-x64 linux-arm64; do
+    dest="$module_dir/runtimes/$rid/native"
+    if [ -f "$dest/.edgelm-integrity" ] && [ "$(cat "$dest/.edgelm-integrity")" = "${integrity[$rid]}" ]; then
+      continue
+    fi
+    tarball="$(fetch_tarball "$rid")"
+    tmp="$(mktemp -d)"
+    tar -xzf "$tarball" -C "$tmp"
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    # Only the shared libraries: node's addon and llama-common are not ours to load.
+    find "$tmp/package/bins/$rid" -maxdepth 1 -name 'lib*.so' ! -name 'libllama-common.so' -exec cp {} "$dest/" \;
+    cp "$tmp/package/LICENSE" "$dest/LICENSE.node-llama-cpp"
+    printf '%s' "${integrity[$rid]}" >"$dest/.edgelm-integrity"
+    rm -rf "$tmp"
+    say "placed llama.cpp $llama_release for $rid in ${dest#"$repo"/}"
+  done
+}
+
+headers() {
+  local dest="$out/llama-headers" tarball tmp
+  if [ -f "$dest/.edgelm-integrity" ] && [ "$(cat "$dest/.edgelm-integrity")" = "${integrity[source]}" ]; then
+    return
+  fi
+  need git "install git (Debian: apt-get install -y git)"
+  tarball="$(fetch_tarball source)"
+  tmp="$(mktemp -d)"
+  tar -xzf "$tarball" -C "$tmp" package/llama/gitRelease.bundle
+  git clone --quiet "$tmp/package/llama/gitRelease.bundle" "$tmp/src" 2>/dev/null ||
+    die "could not clone llama.cpp's source from node-llama-cpp@$npm_version's gitRelease.bundle"
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  cp "$tmp/src/include/llama.h" "$tmp/src/ggml/include/"*.h "$dest/"
+  printf '%s' "${integrity[source]}" >"$dest/.edgelm-integrity"
+  rm -rf "$tmp"
+  say "extracted llama.h and ggml headers to ${dest#"$repo"/}"
+}
+
+build() {
+  need dotnet "install the .NET SDK (https://learn.microsoft.com/dotnet/core/install/linux-debian)"
+  dotnet build "$repo/EdgeLm.sln" -c "$configuration" --nologo -v quiet -clp:NoSummary ||
+    die "dotnet build failed"
+}
+
+assemble_module() {
+  local bin="$module_dir/bin"
+  rm -rf "$bin"
+  mkdir -p "$bin"
+  # The loader sits beside the manifest's RootModule; everything else lives privately in bin/.
+  cp "$repo/src/EdgeLm.Cmdlets/bin/$configuration/net8.0/"*.dll "$bin/"
+  cp "$repo/src/EdgeLm.Loader/bin/$configuration/net8.0/EdgeLm.Loader.dll" "$bin/"
+  rm -f "$bin/System.Management.Automation.dll"
+  cp "$repo/module/EdgeLm.psd1" "$repo/module/EdgeLm.psm1" "$repo/module/EdgeLm.Format.ps1xml" "$module_dir/"
+  if [ -d "$repo/module/en-US" ]; then cp -r "$repo/module/en-US" "$module_dir/"; fi
+  say "module folder ready: ${module_dir#"$repo"/}"
+}
+
+run_tests() {
+  local results="$out/test-results"
+  rm -rf "$results"
+  local status=0
+  dotnet test "$repo/tests/Unit/EdgeLm.Tests.Unit.csproj" -c "$configuration" --no-build --nologo \
+    --logger "trx;LogFileName=unit.trx" --results-directory "$results" || status=$?
+  summarize_trx "$results/unit.trx"
+  return $status
+}
+
+# One plain closing line ('N passed, N failed, N skipped') from the trx counters.
+summarize_trx() {
+  local trx="$1"
+  [ -f "$trx" ] || { say "no test results at $trx"; return; }
+  local counters passed failed total executed
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  total="$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  executed="$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  failed="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  printf 'unit: %s passed, %s failed, %s skipped\n' "$passed" "$failed" "$((total - executed))"
+}
+
+case "${1:-all}" in
+  natives) natives ;;
+  headers) headers ;;
+  module) build; assemble_module ;;
+  all) natives; headers; build; assemble_module ;;
+  test) natives; headers; build; assemble_module; run_tests ;;
+  *) die "unknown command '$1'; use one of: all, test, natives, headers, module" ;;
+esac

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace EdgeLm.Cli;
+
+/// <summary>
+/// Prints records to stdout as they arrive: a table (default columns like the module's format views),
+/// CSV (header once) or JSON Lines.
+/// </summary>
+internal sealed class RecordPrinter
+{
+    private static readonly Dictionary<Type, string[]> TableColumns = new()
+    {
+        [typeof(ModelInfo)] = new[] { "ModelName", "Architecture", "ParameterCount", "Quantization", "ContextLength", "Layers", "EmbeddingSize", "FileBytes" },
+        [typeof(InferenceResult)] = new[]
+        {
+            "ModelName", "Quantization", "Threads", "PromptTokens", "GeneratedTokens", "TimeToFirstTokenMs",
+            "PrefillTokensPerSecond", "DecodeTokensPerSecond", "Output",
+        },
+    };
+
+    private const int OutputColumnWidth = 40;
+    private readonly TextWriter _out;
+    private readonly OutputFormat _format;
+    private readonly HashSet<Type> _headerWritten = new();
+
+    public RecordPrinter(TextWriter output, OutputFormat format)
+    {
+        _out = output;
+        _format = format;
+    }
+
+    public void Print(object record)
+    {
+        Type type = record.GetType();
+        switch (_format)
+        {
+            case OutputFormat.Json:
+                _out.WriteLine(RecordText.ToJsonLine(record));
+                break;
+            case OutputFormat.Csv:
+                if (_headerWritten.Add(type))
+                {
+                    _out.WriteLine(RecordText.CsvHeader(type));
+                }
+
+                _out.WriteLine(RecordText.ToCsvLine(record));
+                break;
+            default:
+                PrintRow(record, type);
+                break;
+        }
+
+        _out.Flush();
+    }
+
+    // Rows are printed as they complete, so widths come from the header and a per-column minimum.
+    private void PrintRow(object record, Type type)
+    {
+        string[] columns = TableColumns.TryGetValue(type, out string[]? names)
+            ? names
+            : RecordText.Properties(type).Select(p => p.Name).ToArray();
+        int[] widths = columns.Select(c => Math.Max(c.Length, c == "Output" ? OutputColumnWidth : 10)).ToArray();
+        if (_headerWritten.Add(type))
+        {
+            _out.WriteLine(string.Join(" ", columns.Select((c, i) => Pad(c, widths[i], c == "Output" || c == "ModelName"))));
+            _out.WriteLine(string.Join(" ", widths.Select(w => new string('-', w))));
+        }
+
+        var cells = columns.Select((c, i) =>
+        {
+            PropertyInfo property = type.GetProperty(c)!;
+            string text = Cell(property.GetValue(record));
+            bool left = property.PropertyType == typeof(string);
+            return Pad(c == "Output" ? Truncate(text, widths[i]) : text, widths[i], left);
+        });
+        _out.WriteLine(string.Join(" ", cells));
+    }
+
+    private static string Cell(object? value) => value switch
+    {
+        null => "",
+        double d => d.ToString("0.00", CultureInfo.InvariantCulture),
+        string s => s.ReplaceLineEndings(" "),
+        _ => RecordText.Invariant(value),
+    };
+
+    private static string Truncate(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+
+    private static string Pad(string text, int width, bool left) => left ? text.PadRight(width) : text.PadLeft(width);
+}

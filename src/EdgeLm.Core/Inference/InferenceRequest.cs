@@ -1,0 +1,33 @@
+namespace EdgeLm.Core.Inference;
+
+/// <summary>One inference job: a model, a prompt and the knobs of llama.cpp and the sampler.</summary>
+public sealed class InferenceRequest
+{
+    public string ModelPath { get; set; } = string.Empty;
+    public string? Prompt { get; set; }
+    public int MaxTokens { get; set; } = 128;
+
+    /// <summary>Generation threads; null = physical cores.</summary>
+    public int? Threads { get; set; }
+
+    /// <summary>Context size in tokens; null = enough for prompt and generation, at least 512, at most the trained context.</summary>
+    public int? ContextSize { get; set; }
+
+    /// <summary>Logical batch for prompt processing; null = 512.</summary>
+    public int? BatchSize { get; set; }
+
+    public int GpuLayers { get; set; }
+    public float Temperature { get; set; }
+    public int TopK { get; set; } = 40;
+    public float TopP { get; set; } = 0.95f;
+    public float MinP { get; set; } = 0.05f;
+    public uint Seed { get; set; } = 42;
+
+    /// <summary>Stop at an end-of-generation token; off by default so every run generates exactly MaxTokens.</summary>
+    public bool StopAtEos { get; set; }
+
+    /// <summary>Measured runs of the same prompt.</summary>
+    public int Repeat { get; set; } = 1;
+
+    public string? NativeDirectory { get; set; }
+}

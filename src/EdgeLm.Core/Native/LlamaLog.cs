@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace EdgeLm.Core.Native;
+
+/// <summary>
+/// Captures llama.cpp's and ggml's log. Silent by default; the last lines are always kept so an
+/// error can quote what llama.cpp said just before it failed.
+/// </summary>
+public static class LlamaLog
+{
+    private const int KeptLines = 64;
+    private static readonly object Gate = new();
+    private static readonly Queue<string> Recent = new();
+    private static readonly StringBuilder Pending = new();
+    private static Action<string>? _sink;
+
+    /// <summary>Receives each complete log line (set by --verbose / -Verbose); null keeps llama.cpp silent.</summary>
+    public static Action<string>? Sink
+    {
+        get { lock (Gate) { return _sink; } }
+        set { lock (Gate) { _sink = value; } }
+    }
+
+    /// <summary>The last lines llama.cpp logged, oldest first.</summary>
+    public static IReadOnlyList<string> RecentLines()
+    {
+        lock (Gate)
+        {
+            return Recent.ToArray();
+        }
+    }
+
+    internal static unsafe void Install()
+    {
+        NativeMethods.ggml_log_set(&OnLog, IntPtr.Zero);
+        NativeMethods.llama_log_set(&OnLog, IntPtr.Zero);
+    }
+
+    // llama.cpp calls this from its own threads, with whole lines or pieces of one (level CONT).
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvCdecl) })]
+    private static void OnLog(int level, IntPtr text, IntPtr userData)
+    {
+        string? piece = Marshal.PtrToStringUTF8(text);
+        if (string.IsNullOrEmpty(piece))
+        {
+            return;
+        }
+
+        Append(piece);
+    }
+
+    internal static void Append(string piece)
+    {
+        List<string>? complete = null;
+        Action<string>? sink;
+        lock (Gate)
+        {
+            Pending.Append(piece);
+            int newline;
+            while ((newline = IndexOfNewline(Pending)) >= 0)
+            {
+                string line = Pending.ToString(0, newline);
+                Pending.Remove(0, newline + 1);
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                Recent.Enqueue(line);
+                while (Recent.Count > KeptLines)
+                {
+                    Recent.Dequeue();
+                }
+
+                (complete ??= new List<string>()).Add(line);
+            }
+
+            sink = _sink;
+        }
+
+        if (sink is not null && complete is not null)
+        {
+            foreach (string line in complete)
+            {
+                sink(line);
+            }
+        }
+    }
+
+    private static int IndexOfNewline(StringBuilder builder)
+    {
+        for (int i = 0; i < builder.Length; i++)
+        {
+            if (builder[i] == '\n')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
