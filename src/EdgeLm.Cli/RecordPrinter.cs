@@ -60,7 +60,7 @@ internal sealed class RecordPrinter
         string[] columns = TableColumns.TryGetValue(type, out string[]? names)
             ? names
             : RecordText.Properties(type).Select(p => p.Name).ToArray();
-        int[] widths = columns.Select(c => Math.Max(c.Length, c == "Output" ? OutputColumnWidth : 10)).ToArray();
+        int[] widths = columns.Select(c => Math.Max(c.Length, c switch { "Output" => OutputColumnWidth, "ModelName" => 24, _ => 10 })).ToArray();
         if (_headerWritten.Add(type))
         {
             _out.WriteLine(string.Join(" ", columns.Select((c, i) => Pad(c, widths[i], c == "Output" || c == "ModelName"))));

@@ -197,7 +197,8 @@ public static class LlamaRuntime
 
     private static void LoadLibraries(string directory)
     {
-        // Dependency order, by full path, so nothing is picked up from the system's library path.
+        // Dependency order, by full path, so libllama's DT_NEEDED entries bind to these copies rather than
+        // to whatever the system's library path holds.
         foreach (string name in new[] { NativeMethods.GgmlBase, NativeMethods.Ggml, NativeMethods.Llama })
         {
             string? file = FindLibrary(directory, name);
@@ -247,9 +248,14 @@ public static class LlamaRuntime
         return core == SupportedVersion;
     }
 
+    // Every logical name resolves through libllama's handle: dlsym on it searches libllama and then its
+    // dependencies, so we call exactly the ggml that llama.cpp itself is bound to, even when another copy
+    // of ggml with the same soname was loaded into this process first.
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        return Handle(libraryName);
+        return libraryName is NativeMethods.Llama or NativeMethods.Ggml or NativeMethods.GgmlBase
+            ? Handle(NativeMethods.Llama)
+            : IntPtr.Zero;
     }
 
     private static bool SamePath(string a, string b) =>

@@ -1,0 +1,290 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+
+# Acceptance tests for the built module folder (out/EdgeLm), as a user on a board would import it.
+# Run in a fresh pwsh (a loaded binary module cannot be unloaded):
+#   ./build.sh && pwsh -NoProfile -Command 'Invoke-Pester -Path tests/Pester -Output Detailed'
+
+Describe 'EdgeLm module' {
+    BeforeAll {
+        $ProgressPreference = 'SilentlyContinue'
+        $manifestPath = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'EdgeLm', 'EdgeLm.psd1'))
+        if (-not (Test-Path -LiteralPath $manifestPath)) {
+            throw "$manifestPath does not exist; run ./build.sh to assemble the module folder first."
+        }
+
+        Import-Module -Name $manifestPath -Force -ErrorAction Stop
+
+        $modelDir = Join-Path $TestDrive 'models'
+        $null = New-Item -ItemType Directory -Path $modelDir
+        $model = Join-Path $modelDir 'tiny-q8.gguf'
+        $synthesized = New-EdgeSyntheticModel -Shape tiny -Quantization Q8_0 -OutputPath $model -ErrorAction Stop
+    }
+
+    Context 'Import' {
+        It 'exports exactly the cmdlets the manifest lists' {
+            $listed = (Import-PowerShellDataFile -LiteralPath $manifestPath).CmdletsToExport | Sort-Object
+            $exported = (Get-Command -Module EdgeLm).Name | Sort-Object
+
+            $exported | Should -Be $listed
+            (Get-Command -Module EdgeLm).CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
+        }
+
+        It 'loads its assemblies and YamlDotNet into its own load context' {
+            $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'EdgeLm'
+
+            $context | Should -HaveCount 1
+            $names = @($context.Assemblies | ForEach-Object { $_.GetName().Name })
+            $names | Should -Contain 'EdgeLm.Cmdlets'
+            $names | Should -Contain 'EdgeLm.Core'
+            $names | Should -Contain 'YamlDotNet'
+            $names | Should -Not -Contain 'System.Management.Automation'
+            # The loader itself stays in the default context, where Add-Type put it.
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(('EdgeLm.Loader.LoadContext' -as [type]).Assembly) |
+                Should -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+        }
+
+        It 'imports again with -Force and still has working cmdlets (PowerShell issue 20710)' {
+            Import-Module -Name $manifestPath -Force -ErrorAction Stop
+            Import-Module -Name $manifestPath -Force -ErrorAction Stop
+
+            (Get-Command -Module EdgeLm).Name | Should -HaveCount (Import-PowerShellDataFile -LiteralPath $manifestPath).CmdletsToExport.Count
+            (Get-EdgeModel -LiteralPath $model).Architecture | Should -Be 'llama'
+            [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'EdgeLm' | Should -HaveCount 1
+        }
+
+        It 'completes shape and quantization names' {
+            $line = 'New-EdgeSyntheticModel -Shape ti'
+            $shapes = [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches.CompletionText
+            $shapes | Should -Contain 'tiny'
+
+            $line = 'New-EdgeSyntheticModel -Quantization Q8'
+            $quantizations = [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches.CompletionText
+            $quantizations | Should -Contain 'Q8_0'
+        }
+    }
+
+    Context 'New-EdgeSyntheticModel' {
+        It 'writes the model it describes' {
+            $synthesized.PSObject.TypeNames[0] | Should -Be 'EdgeLm.ModelInfo'
+            $synthesized.ModelPath | Should -Be $model
+            $synthesized.Quantization | Should -Be 'Q8_0'
+            Test-Path -LiteralPath $model | Should -BeTrue
+        }
+
+        It 'writes nothing with -WhatIf' {
+            $path = Join-Path $TestDrive 'whatif.gguf'
+            New-EdgeSyntheticModel -Shape tiny -OutputPath $path -WhatIf | Should -BeNullOrEmpty
+            Test-Path -LiteralPath $path | Should -BeFalse
+        }
+
+        It 'builds a custom shape from the dimensions given' {
+            $path = Join-Path $TestDrive 'custom.gguf'
+            $custom = New-EdgeSyntheticModel -Shape tiny -Layers 3 -EmbeddingSize 64 -FeedForwardSize 128 -Heads 2 -KvHeads 1 -OutputPath $path
+
+            $custom.Layers | Should -Be 3
+            $custom.EmbeddingSize | Should -Be 64
+            $custom.ContextLength | Should -Be $synthesized.ContextLength
+        }
+
+        It 'refuses an unknown shape with its ErrorId' {
+            { New-EdgeSyntheticModel -Shape 'no-such-shape' -OutputPath (Join-Path $TestDrive 'x.gguf') } |
+                Should -Throw -ErrorId 'UnknownShape,*'
+        }
+
+        It 'refuses to overwrite without -Force and overwrites with it' {
+            { New-EdgeSyntheticModel -Shape tiny -OutputPath $model -ErrorAction Stop } | Should -Throw -ErrorId 'OutputExists,*'
+
+            $copy = Join-Path $TestDrive 'overwrite.gguf'
+            Copy-Item -LiteralPath $model -Destination $copy
+            (New-EdgeSyntheticModel -Shape tiny -OutputPath $copy -Force).Quantization | Should -Be 'F16'
+        }
+
+        It 'resolves a relative -OutputPath against the current location' {
+            Push-Location $TestDrive
+            try {
+                $relative = New-EdgeSyntheticModel -Shape tiny -OutputPath 'relative.gguf'
+            }
+            finally {
+                Pop-Location
+            }
+
+            $relative.ModelPath | Should -Be (Join-Path $TestDrive 'relative.gguf')
+        }
+    }
+
+    Context 'Get-EdgeModel' {
+        BeforeAll {
+            $info = Get-EdgeModel -Path $model
+        }
+
+        It 'reads the header of a synthesized model' {
+            $info.PSObject.TypeNames[0] | Should -Be 'EdgeLm.ModelInfo'
+            $info.Architecture | Should -Be 'llama'
+            $info.ParameterCount | Should -BeGreaterThan 0
+            $info.Quantization | Should -Be 'Q8_0'
+            $info.FileBytes | Should -Be (Get-Item -LiteralPath $model).Length
+        }
+
+        It 'shows the default table view' {
+            $table = $info | Format-Table | Out-String
+
+            $table | Should -BeLike '*Params(M)*'
+            $table | Should -BeLike '*Size(MB)*'
+            $table | Should -BeLike "*$($info.ModelName)*"
+        }
+
+        It 'binds files from Get-ChildItem' {
+            $pipeDir = Join-Path $TestDrive 'pipe'
+            $null = New-Item -ItemType Directory -Path $pipeDir
+            Copy-Item -LiteralPath $model -Destination (Join-Path $pipeDir 'a.gguf')
+            Copy-Item -LiteralPath $model -Destination (Join-Path $pipeDir 'b.gguf')
+
+            $models = Get-ChildItem -Path (Join-Path $pipeDir '*.gguf') | Get-EdgeModel
+
+            $models | Should -HaveCount 2
+            ($models.ModelPath | ForEach-Object { Split-Path $_ -Leaf }) | Sort-Object | Should -Be @('a.gguf', 'b.gguf')
+        }
+
+        It 'expands wildcards in -Path and takes -LiteralPath as written' {
+            $literalDir = Join-Path $TestDrive 'literal'
+            $null = New-Item -ItemType Directory -Path $literalDir
+            $bracketed = Join-Path $literalDir '[q8].gguf'
+            [IO.File]::Copy($model, $bracketed)
+
+            (Get-EdgeModel -Path (Join-Path $modelDir '*.gguf')).ModelPath | Should -Contain $model
+            (Get-EdgeModel -LiteralPath $bracketed).Architecture | Should -Be 'llama'
+        }
+
+        It 'reports a corrupt file as a non-terminating error and goes on' {
+            $mixDir = Join-Path $TestDrive 'mixed'
+            $null = New-Item -ItemType Directory -Path $mixDir
+            Copy-Item -LiteralPath $model -Destination (Join-Path $mixDir 'good1.gguf')
+            [IO.File]::WriteAllBytes((Join-Path $mixDir 'bad.gguf'), [byte[]]::new(64))
+            Copy-Item -LiteralPath $model -Destination (Join-Path $mixDir 'good2.gguf')
+
+            $good = Get-ChildItem -Path (Join-Path $mixDir '*.gguf') | Get-EdgeModel -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $good | Should -HaveCount 2
+            $failures | Should -HaveCount 1
+            $failures[0].Exception.ErrorId | Should -Be 'GgufBadMagic'
+            $failures[0].FullyQualifiedErrorId | Should -BeLike "$($failures[0].Exception.ErrorId),*"
+            $failures[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $failures[0].TargetObject | Should -BeLike '*bad.gguf'
+        }
+
+        It 'reports a missing file without stopping the pipeline' {
+            $missing = Join-Path $TestDrive 'missing.gguf'
+            $found = Get-EdgeModel -LiteralPath $missing, $model -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $found | Should -HaveCount 1
+            $failures | Should -HaveCount 1
+            $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+    }
+
+    Context 'Convert-EdgeModel' {
+        It 'quantizes a model piped from Get-EdgeModel' {
+            $f16 = Join-Path $TestDrive 'convert-f16.gguf'
+            $null = New-EdgeSyntheticModel -Shape tiny -Quantization F16 -OutputPath $f16
+            $out = Join-Path $TestDrive 'convert-q4.gguf'
+
+            $converted = Get-EdgeModel -LiteralPath $f16 | Convert-EdgeModel -Quantization Q4_0 -OutputPath $out
+
+            $converted.PSObject.TypeNames[0] | Should -Be 'EdgeLm.ModelInfo'
+            $converted.Quantization | Should -Be 'Q4_0'
+            (Get-Item -LiteralPath $out).Length | Should -BeLessThan (Get-Item -LiteralPath $f16).Length
+        }
+    }
+
+    Context 'Invoke-EdgeInference' {
+        BeforeAll {
+            $single = Invoke-EdgeInference -Model $model -Prompt 'Hello' -MaxTokens 16
+            $fromPipeline = 'a', 'b' | Invoke-EdgeInference -Model $model -MaxTokens 4
+        }
+
+        It 'generates exactly the requested number of tokens' {
+            $single | Should -HaveCount 1
+            $single.PSObject.TypeNames[0] | Should -Be 'EdgeLm.InferenceResult'
+            $single.GeneratedTokens | Should -Be 16
+            $single.PromptTokens | Should -BeGreaterThan 0
+            $single.TimeToFirstTokenMs | Should -BeGreaterThan 0
+            $single.DecodeTokensPerSecond | Should -BeGreaterThan 0
+        }
+
+        It 'measures -Repeat runs of one prompt' {
+            $runs = Invoke-EdgeInference -Model $model -Prompt 'r' -MaxTokens 2 -Repeat 3
+
+            $runs | Should -HaveCount 3
+            $runs.Repetition | Should -Be @(1, 2, 3)
+        }
+
+        It 'shows the default table view' {
+            $table = $single | Format-Table | Out-String
+
+            $table | Should -BeLike '*TTFT(ms)*'
+            $table | Should -BeLike '*Decode(t/s)*'
+            $table | Should -Not -BeLike '*RunId*'
+        }
+
+        It 'runs one inference per prompt from the pipeline' {
+            $fromPipeline | Should -HaveCount 2
+            $fromPipeline.GeneratedTokens | Should -Be @(4, 4)
+        }
+
+        It 'takes the model from Get-EdgeModel output by property name' {
+            $result = Get-EdgeModel -LiteralPath $model | Invoke-EdgeInference -Prompt 'x' -MaxTokens 2
+
+            $result | Should -HaveCount 1
+            $result.ModelPath | Should -Be $model
+            $result.GeneratedTokens | Should -Be 2
+        }
+
+        It 'round-trips through Export-Csv without collection values' {
+            $csv = Join-Path $TestDrive 'results.csv'
+            $fromPipeline | Export-Csv -LiteralPath $csv -NoTypeInformation
+            $rows = Import-Csv -LiteralPath $csv
+
+            $rows | Should -HaveCount 2
+            $rows[0].PSObject.Properties.Name | Should -Be $fromPipeline[0].PSObject.Properties.Name
+            foreach ($row in $rows) {
+                foreach ($property in $row.PSObject.Properties) {
+                    $property.Value | Should -Not -Be 'System.Object[]' -Because "$($property.Name) must be a scalar"
+                    $property.Value | Should -Not -BeLike 'System.Collections.*' -Because "$($property.Name) must be a scalar"
+                }
+            }
+            $rows.GeneratedTokens | Should -Be @('4', '4')
+        }
+
+        It 'sorts and groups results' {
+            $all = @($single) + $fromPipeline
+
+            $sorted = $all | Sort-Object -Property GeneratedTokens -Descending
+            $sorted[0].GeneratedTokens | Should -Be 16
+            $sorted | Should -HaveCount 3
+
+            $groups = $all | Group-Object -Property GeneratedTokens
+            $groups | Should -HaveCount 2
+            ($groups | Where-Object Name -EQ '4').Count | Should -Be 2
+
+            ($all | Group-Object -Property ModelName | Measure-Object).Count | Should -Be 1
+        }
+
+        It 'shows llama.cpp log lines with -Verbose' {
+            $verbose = Invoke-EdgeInference -Model $model -Prompt 'v' -MaxTokens 1 -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+
+            $verbose.Message | Where-Object { $_ -like 'llama.cpp: *' } | Should -Not -BeNullOrEmpty
+        }
+
+        It 'reports a missing model as an error naming the file' {
+            $missing = Join-Path $TestDrive 'nope.gguf'
+            $result = Invoke-EdgeInference -Model $missing -MaxTokens 1 -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $result | Should -BeNullOrEmpty
+            $failures | Should -HaveCount 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*'
+            $failures[0].Exception.Message | Should -BeLike '*nope.gguf*'
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EdgeLm.Cli;
+using EdgeLm.Tests.Support;
+
+namespace EdgeLm.Tests.Cli;
+
+/// <summary>The `edgelm` contract of shared/docs/cli.md, in process and as a real process.</summary>
+[Collection(TinyModelCollection.Name)]
+public sealed class CliTests : IDisposable
+{
+    private readonly TinyModel _tiny;
+    private readonly TempFolder _temp = new();
+
+    public CliTests(TinyModel tiny) => _tiny = tiny;
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void SynthInfoInferAsAProcess()
+    {
+        string model = _temp.File("t.gguf");
+        var synth = Edgelm("model", "synth", "--shape", "tiny", "--out", model);
+        Assert.Equal(0, synth.Exit);
+
+        var info = Edgelm("model", "info", "--model", model, "--format", "json");
+        Assert.Equal(0, info.Exit);
+        using JsonDocument infoJson = JsonDocument.Parse(info.Out.Trim());
+        Assert.Equal("llama", infoJson.RootElement.GetProperty("Architecture").GetString());
+        Assert.True(infoJson.RootElement.GetProperty("ParameterCount").GetInt64() > 0);
+
+        var infer = Edgelm("infer", "--model", model, "--prompt", "hello", "--max-tokens", "16", "--format", "json");
+        Assert.Equal(0, infer.Exit);
+        using JsonDocument result = JsonDocument.Parse(infer.Out.Trim());
+        Assert.Equal(16, result.RootElement.GetProperty("GeneratedTokens").GetInt32());
+        Assert.Equal("", infer.Err);
+    }
+
+    [Theory]
+    [InlineData("magic")]
+    [InlineData("truncated")]
+    [InlineData("tensor-past-end")]
+    [InlineData("directory")]
+    [InlineData("missing")]
+    public void BadModelsGiveOneLineAndExitOne(string kind)
+    {
+        string path = BadModel(kind);
+
+        var run = Edgelm("model", "info", "--model", path);
+
+        Assert.Equal(1, run.Exit);
+        string[] lines = run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("edgelm: ", lines[0]);
+        Assert.DoesNotContain("   at ", run.Err);
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public void InferOnABadModelFailsTheSameWay()
+    {
+        var run = InProcess("infer", "--model", BadModel("truncated"), "--prompt", "x");
+        Assert.Equal(1, run.Exit);
+        Assert.StartsWith("edgelm: bad-truncated.gguf: ", run.Err);
+    }
+
+    [Theory]
+    [InlineData("infer", "--model", "m.gguf", "--promt", "x")]
+    [InlineData("infer", "--model", "m.gguf", "--prompt", "x", "--max-tokens", "many")]
+    [InlineData("infer", "--model", "m.gguf", "--prompt", "x", "--max-tokens", "0")]
+    [InlineData("model", "info", "--model", "m.gguf", "--format", "xml")]
+    [InlineData("model", "teleport")]
+    [InlineData("frobnicate")]
+    [InlineData("model", "synth", "--out", "x.gguf")]
+    public void WrongCommandLinesExitTwo(params string[] args)
+    {
+        var run = InProcess(args);
+        Assert.Equal(2, run.Exit);
+        Assert.StartsWith("edgelm: ", run.Err);
+    }
+
+    [Fact]
+    public void CsvHasAHeaderAndOneRowPerRun()
+    {
+        var run = InProcess("infer", "--model", _tiny.Path, "--prompt", "a, \"quoted\" prompt", "--max-tokens", "3", "--repeat", "2", "--threads", "1", "--format", "csv");
+
+        Assert.Equal(0, run.Exit);
+        string[] lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("RunId,Timestamp,DeviceName", lines[0]);
+        Assert.Contains("GeneratedTokens", lines[0]);
+    }
+
+    [Fact]
+    public void TableShowsTheDefaultColumns()
+    {
+        var run = InProcess("model", "info", "--model", _tiny.Path);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("ParameterCount", run.Out);
+        Assert.Contains(_tiny.Info.ParameterCount.ToString(), run.Out);
+    }
+
+    [Fact]
+    public void QuantizeWritesTheRequestedType()
+    {
+        var run = InProcess("model", "quantize", "--model", _tiny.Path, "--quantization", "Q4_0", "--out", _temp.File("q4.gguf"), "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Out.Trim());
+        Assert.Equal("Q4_0", json.RootElement.GetProperty("Quantization").GetString());
+    }
+
+    [Fact]
+    public void VerboseShowsLlamaCppLog()
+    {
+        var quiet = InProcess("infer", "--model", _tiny.Path, "--prompt", "x", "--max-tokens", "2", "--threads", "1");
+        var verbose = InProcess("infer", "--model", _tiny.Path, "--prompt", "x", "--max-tokens", "2", "--threads", "1", "--verbose");
+
+        Assert.Equal("", quiet.Err);
+        Assert.Contains("llama.cpp: ", verbose.Err);
+    }
+
+    private string BadModel(string kind)
+    {
+        string path = _temp.File($"bad-{kind}.gguf");
+        byte[] good = File.ReadAllBytes(_tiny.Path);
+        switch (kind)
+        {
+            case "magic": File.WriteAllBytes(path, "GGML"u8.ToArray().Concat(good.Skip(4)).ToArray()); break;
+            case "truncated": File.WriteAllBytes(path, good.Take(5000).ToArray()); break;
+            case "tensor-past-end": File.WriteAllBytes(path, good.Take(good.Length - 4096).ToArray()); break;
+            case "directory": Directory.CreateDirectory(path); break;
+            case "missing": break;
+        }
+
+        return path;
+    }
+
+    private static (int Exit, string Out, string Err) InProcess(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = Program.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static (int Exit, string Out, string Err) Edgelm(params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "edgelm.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr);
+    }
+}
