@@ -110,7 +110,7 @@ assemble_module() {
   local bin="$module_dir/bin"
   rm -rf "$bin"
   mkdir -p "$bin"
-  # The loader sits beside the manifest's RootModule; everything else lives privately in bin/.
+  # bin/ holds the loader (loaded into the default context by EdgeLm.psm1) and the private assemblies.
   cp "$repo/src/EdgeLm.Cmdlets/bin/$configuration/net8.0/"*.dll "$bin/"
   cp "$repo/src/EdgeLm.Loader/bin/$configuration/net8.0/EdgeLm.Loader.dll" "$bin/"
   rm -f "$bin/System.Management.Automation.dll"

@@ -62,13 +62,7 @@ public sealed class LoadContext : AssemblyLoadContext
     /// The runtime identifier of the bundled natives this process would use; the same mapping as
     /// EdgeLm.Core's LlamaRuntime.RuntimeIdentifier (from the OS architecture).
     /// </summary>
-    public static string RuntimeIdentifier => RuntimeInformation.OSArchitecture switch
-    {
-        Architecture.X64 => "linux-x64",
-        Architecture.Arm64 => "linux-arm64",
-        Architecture.Arm => "linux-arm",
-        var other => "linux-" + other.ToString().ToLowerInvariant(),
-    };
+    public static string RuntimeIdentifier => EdgeLm.Native.NativeLibraryFiles.RuntimeIdentifier;
 
     /// <summary>
     /// Creates the context once per process (from the folder this assembly was loaded from) and returns
@@ -148,31 +142,8 @@ public sealed class LoadContext : AssemblyLoadContext
     /// lib&lt;name&gt;.so in <paramref name="directory"/>, then versioned names (libllama.v0.5.0.so,
     /// libllama.so.0), shortest first: EdgeLm.Core's rule. Null when there is none (or no such folder).
     /// </summary>
-    public static string? FindLibrary(string directory, string logicalName)
-    {
-        try
-        {
-            if (!Directory.Exists(directory))
-            {
-                return null;
-            }
-
-            string plain = Path.Combine(directory, $"lib{logicalName}.so");
-            if (File.Exists(plain))
-            {
-                return plain;
-            }
-
-            return Directory.EnumerateFiles(directory, $"lib{logicalName}.v*.so")
-                .Concat(Directory.EnumerateFiles(directory, $"lib{logicalName}.so.*"))
-                .OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal)
-                .FirstOrDefault();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static string? FindLibrary(string directory, string logicalName) =>
+        EdgeLm.Native.NativeLibraryFiles.Find(directory, logicalName);
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {

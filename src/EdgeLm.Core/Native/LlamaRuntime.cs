@@ -30,13 +30,7 @@ public static class LlamaRuntime
     private static LlamaRuntimeInfo? _current;
 
     /// <summary>The runtime identifier whose bundled libraries this process would use.</summary>
-    public static string RuntimeIdentifier => RuntimeInformation.OSArchitecture switch
-    {
-        Architecture.X64 => "linux-x64",
-        Architecture.Arm64 => "linux-arm64",
-        Architecture.Arm => "linux-arm",
-        var other => "linux-" + other.ToString().ToLowerInvariant(),
-    };
+    public static string RuntimeIdentifier => EdgeLm.Native.NativeLibraryFiles.RuntimeIdentifier;
 
     /// <summary>The loaded runtime, or null before <see cref="Initialize"/> succeeded.</summary>
     public static LlamaRuntimeInfo? Current
@@ -175,25 +169,8 @@ public static class LlamaRuntime
         return full;
     }
 
-    // The file for a logical library name: libNAME.so, then versioned names (libllama.v0.5.0.so, libllama.so.0).
-    internal static string? FindLibrary(string directory, string logicalName)
-    {
-        if (!Directory.Exists(directory))
-        {
-            return null;
-        }
-
-        string plain = Path.Combine(directory, $"lib{logicalName}.so");
-        if (File.Exists(plain))
-        {
-            return plain;
-        }
-
-        return Directory.EnumerateFiles(directory, $"lib{logicalName}.v*.so")
-            .Concat(Directory.EnumerateFiles(directory, $"lib{logicalName}.so.*"))
-            .OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal)
-            .FirstOrDefault();
-    }
+    internal static string? FindLibrary(string directory, string logicalName) =>
+        EdgeLm.Native.NativeLibraryFiles.Find(directory, logicalName);
 
     private static void LoadLibraries(string directory)
     {

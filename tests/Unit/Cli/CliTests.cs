@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using EdgeLm.Cli;
 using EdgeLm.Tests.Support;
@@ -145,20 +144,6 @@ public sealed class CliTests : IDisposable
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
-    private static (int Exit, string Out, string Err) Edgelm(params string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "edgelm.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr);
-    }
+    private static (int Exit, string Out, string Err) Edgelm(params string[] args) =>
+        ProcessRunner.Run("dotnet", args.Prepend(Path.Combine(AppContext.BaseDirectory, "edgelm.dll")));
 }

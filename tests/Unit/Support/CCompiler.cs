@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace EdgeLm.Tests.Support;
 
 /// <summary>The machine's C compiler, when there is one.</summary>
@@ -32,22 +30,13 @@ public static class CCompiler
     /// <summary>Runs a program and returns its stdout; throws with its stderr when it fails.</summary>
     public static string Run(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
+        var (exit, stdout, stderr) = ProcessRunner.Run(program, args);
+        if (exit != 0)
         {
-            start.ArgumentList.Add(arg);
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {exit}: {stderr}");
         }
 
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {process.ExitCode}: {stderr}");
-        }
-
-        return stdout.Result;
+        return stdout;
     }
 }
 

@@ -1,0 +1,22 @@
+using System.Diagnostics;
+
+namespace EdgeLm.Tests.Support;
+
+/// <summary>Runs a program to completion and returns what it said.</summary>
+public static class ProcessRunner
+{
+    public static (int Exit, string Out, string Err) Run(string program, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr);
+    }
+}
