@@ -12,7 +12,7 @@ internal static class Usage
           edgelm model quantize --model PATH --quantization TYPE --out PATH [--force] [--threads N]
           edgelm infer          --model PATH --prompt TEXT [--max-tokens N] [--threads N] [--gpu-layers N]
                                 [--context N] [--batch N] [--temperature T] [--top-k N] [--top-p P] [--min-p P]
-                                [--seed N] [--stop-at-eos] [--repeat N]
+                                [--seed N] [--stop-at-eos] [--repeat N] [--flash-attn auto|on|off]
           edgelm version        which EdgeLm and llama.cpp run here, and from where
 
         Options on every command:

@@ -8,7 +8,7 @@ internal static class InferCommand
     public static int Run(string[] args, CommandContext context)
     {
         var line = CommandLine.Parse("infer", args,
-            new[] { "model", "prompt", "max-tokens", "threads", "gpu-layers", "context", "batch", "temperature", "top-k", "top-p", "min-p", "seed", "repeat" },
+            new[] { "model", "prompt", "max-tokens", "threads", "gpu-layers", "context", "batch", "temperature", "top-k", "top-p", "min-p", "seed", "repeat", "flash-attn" },
             new[] { "stop-at-eos" });
         var request = new InferenceRequest
         {
@@ -28,6 +28,13 @@ internal static class InferCommand
         request.MinP = line.Float("min-p") ?? request.MinP;
         request.Seed = (uint)(line.ULong("seed") ?? request.Seed);
         request.Repeat = line.Int("repeat", min: 1) ?? request.Repeat;
+        request.FlashAttention = line.Get("flash-attn") switch
+        {
+            null or "auto" => FlashAttention.Auto,
+            "on" => FlashAttention.On,
+            "off" => FlashAttention.Off,
+            var other => throw new UsageException($"infer: --flash-attn must be auto, on or off, not '{other}'"),
+        };
 
         var printer = new RecordPrinter(context.Out, line.Format);
         foreach (InferenceResult result in InferenceRunner.Run(request, context.Cancellation))

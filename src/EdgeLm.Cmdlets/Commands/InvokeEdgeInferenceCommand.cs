@@ -60,6 +60,10 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
     [Parameter]
     public SwitchParameter StopAtEos { get; set; }
 
+    /// <summary>Flash attention: Auto (llama.cpp decides), On or Off.</summary>
+    [Parameter]
+    public FlashAttention FlashAttention { get; set; } = FlashAttention.Auto;
+
     /// <summary>Measured runs of the same prompt (the model loads once).</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
@@ -90,6 +94,7 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
         if (IsBound(nameof(Seed))) request.Seed = Seed;
         if (IsBound(nameof(StopAtEos))) request.StopAtEos = StopAtEos.IsPresent;
         if (IsBound(nameof(Repeat))) request.Repeat = Repeat;
+        if (IsBound(nameof(FlashAttention))) request.FlashAttention = FlashAttention;
         if (NativeLibraryPath is not null)
         {
             request.NativeDirectory = ResolveFileSystemPath(NativeLibraryPath, nameof(NativeLibraryPath));

@@ -17,6 +17,9 @@ public sealed class InferenceRequest
     public int? BatchSize { get; set; }
 
     public int GpuLayers { get; set; }
+
+    /// <summary>Flash attention: llama.cpp decides (Auto), or forced on or off.</summary>
+    public FlashAttention FlashAttention { get; set; } = FlashAttention.Auto;
     public float Temperature { get; set; }
     public int TopK { get; set; } = 40;
     public float TopP { get; set; } = 0.95f;

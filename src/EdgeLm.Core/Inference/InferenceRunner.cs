@@ -29,7 +29,7 @@ public static class InferenceRunner
         int threads = request.Threads ?? CpuTopology.PhysicalCores();
         int batch = request.BatchSize ?? 512;
         int context = ChooseContext(request, promptTokens, model.TrainedContext);
-        using LlamaContext llama = LlamaContext.Create(model, new ContextOptions(context, batch, Math.Min(batch, 512), threads, threads));
+        using LlamaContext llama = LlamaContext.Create(model, new ContextOptions(context, batch, Math.Min(batch, 512), threads, threads, request.FlashAttention));
         using var sampler = new SamplerChain(new SamplingOptions(request.Temperature, request.TopK, request.TopP, request.MinP, request.Seed));
         double loadMs = load.Elapsed.TotalMilliseconds;
 
@@ -123,6 +123,7 @@ public static class InferenceRunner
         result.GpuLayers = request.GpuLayers;
         result.ContextSize = options.ContextSize;
         result.BatchSize = options.BatchSize;
+        result.FlashAttention = options.FlashAttention.ToString().ToLowerInvariant();
         result.Temperature = request.Temperature;
         result.Seed = request.Seed;
         result.Backend = runtime.Backend;

@@ -4,8 +4,17 @@ using EdgeLm.Core.Native;
 
 namespace EdgeLm.Core.Inference;
 
+/// <summary>When llama.cpp uses flash attention (llama_flash_attn_type).</summary>
+public enum FlashAttention
+{
+    Auto = -1,
+    Off = 0,
+    On = 1,
+}
+
 /// <summary>Settings of a llama.cpp context.</summary>
-public sealed record ContextOptions(int ContextSize, int BatchSize, int MicroBatchSize, int Threads, int ThreadsBatch);
+public sealed record ContextOptions(int ContextSize, int BatchSize, int MicroBatchSize, int Threads, int ThreadsBatch,
+    FlashAttention FlashAttention = FlashAttention.Auto);
 
 /// <summary>llama.cpp's own timing counters (llama_perf_context) since the last reset.</summary>
 public readonly record struct EngineCounters(double PromptMs, int PromptTokens, double EvalMs, int EvalTokens);
@@ -43,6 +52,7 @@ public sealed unsafe class LlamaContext : IDisposable
         parameters.n_seq_max = 1;
         parameters.n_threads = options.Threads;
         parameters.n_threads_batch = options.ThreadsBatch;
+        parameters.flash_attn_type = (int)options.FlashAttention;
         parameters.no_perf = 0; // we report llama.cpp's own counters beside ours
         IntPtr context = NativeMethods.llama_init_from_model(model.Pointer, parameters);
         if (context == IntPtr.Zero)

@@ -27,6 +27,8 @@ public sealed class InferenceResult
     public int GpuLayers { get; set; }
     public int ContextSize { get; set; }
     public int BatchSize { get; set; }
+    /// <summary>auto, on or off, as requested of llama.cpp.</summary>
+    public string FlashAttention { get; set; } = string.Empty;
     public int PromptTokens { get; set; }
     public int RequestedTokens { get; set; }
     public double Temperature { get; set; }

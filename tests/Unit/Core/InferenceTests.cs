@@ -1,5 +1,6 @@
 using EdgeLm.Core;
 using EdgeLm.Core.Inference;
+using EdgeLm.Core.Native;
 using EdgeLm.Tests.Support;
 
 namespace EdgeLm.Tests.Core;
@@ -103,6 +104,29 @@ public sealed class InferenceTests
         Assert.Throws<OperationCanceledException>(() => context.Decode(model.Tokenize("stop"), cancelled.Token));
         context.ClearMemory();
         context.Decode(model.Tokenize("and go on"), CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData(FlashAttention.On, "on")]
+    [InlineData(FlashAttention.Off, "off")]
+    public void FlashAttentionSettingReachesLlamaCppAndTheRecord(FlashAttention setting, string recorded)
+    {
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        LlamaLog.Sink = log.Enqueue;
+        try
+        {
+            InferenceResult r = Run(new InferenceRequest { Prompt = "attend", MaxTokens = 4, FlashAttention = setting }).Single();
+
+            Assert.Equal(recorded, r.FlashAttention);
+            Assert.Equal(4, r.GeneratedTokens);
+            // llama.cpp logs the flash attention mode it resolved for the context.
+            string expected = setting == FlashAttention.On ? "enabled" : "disabled";
+            Assert.Contains(log, line => line.Contains("flash_attn") && line.Contains(expected));
+        }
+        finally
+        {
+            LlamaLog.Sink = null;
+        }
     }
 
     [Fact]

@@ -113,6 +113,20 @@ public sealed class SyntheticModelTests : IDisposable
     }
 
     [Fact]
+    public void WritingStreamsInsteadOfHoldingTheModel()
+    {
+        // ~71M parameters, ~142 MB as F16: allocation must stay at the write buffer, header and vocabulary.
+        SyntheticShape shape = SyntheticShapes.Custom(4, 1024, 4096, 8, 8, 4096, 2048, tiedOutput: true);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        ModelInfo info = SyntheticModelBuilder.Create(new SyntheticModelRequest { Shape = shape, Quantization = "F16", OutputPath = _temp.File("stream.gguf") });
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(info.FileBytes > 140_000_000, $"the model is only {info.FileBytes} bytes");
+        Assert.True(allocated < 24_000_000, $"writing a {info.FileBytes / 1_000_000} MB model allocated {allocated / 1_000_000} MB");
+    }
+
+    [Fact]
     public void ConvertRequantizesAnyGguf()
     {
         ModelInfo info = ModelQuantizer.Quantize(_tiny.Path, _temp.File("q8.gguf"), "Q8_0");
