@@ -19,16 +19,16 @@ public sealed class CliTests : IDisposable
     public void SynthInfoInferAsAProcess()
     {
         string model = _temp.File("t.gguf");
-        var synth = Edgelm("model", "synth", "--shape", "tiny", "--out", model);
+        var synth = ProcessRunner.Edgelm("model", "synth", "--shape", "tiny", "--out", model);
         Assert.Equal(0, synth.Exit);
 
-        var info = Edgelm("model", "info", "--model", model, "--format", "json");
+        var info = ProcessRunner.Edgelm("model", "info", "--model", model, "--format", "json");
         Assert.Equal(0, info.Exit);
         using JsonDocument infoJson = JsonDocument.Parse(info.Out.Trim());
         Assert.Equal("llama", infoJson.RootElement.GetProperty("Architecture").GetString());
         Assert.True(infoJson.RootElement.GetProperty("ParameterCount").GetInt64() > 0);
 
-        var infer = Edgelm("infer", "--model", model, "--prompt", "hello", "--max-tokens", "16", "--format", "json");
+        var infer = ProcessRunner.Edgelm("infer", "--model", model, "--prompt", "hello", "--max-tokens", "16", "--format", "json");
         Assert.Equal(0, infer.Exit);
         using JsonDocument result = JsonDocument.Parse(infer.Out.Trim());
         Assert.Equal(16, result.RootElement.GetProperty("GeneratedTokens").GetInt32());
@@ -45,7 +45,7 @@ public sealed class CliTests : IDisposable
     {
         string path = BadModel(kind);
 
-        var run = Edgelm("model", "info", "--model", path);
+        var run = ProcessRunner.Edgelm("model", "info", "--model", path);
 
         Assert.Equal(1, run.Exit);
         string[] lines = run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -143,7 +143,4 @@ public sealed class CliTests : IDisposable
         int exit = Program.Run(args, stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
-
-    private static (int Exit, string Out, string Err) Edgelm(params string[] args) =>
-        ProcessRunner.Run("dotnet", args.Prepend(Path.Combine(AppContext.BaseDirectory, "edgelm.dll")));
 }

@@ -17,7 +17,7 @@ public sealed class NativeVersionTests : IDisposable
     {
         string folder = FakeLlama("const char * llama_version(void) { return \"0.4.2\"; }");
 
-        var run = Edgelm("version", "--native-dir", folder);
+        var run = ProcessRunner.Edgelm("version", "--native-dir", folder);
 
         Assert.Equal(1, run.Exit);
         Assert.StartsWith("edgelm: ", run.Err);
@@ -32,7 +32,7 @@ public sealed class NativeVersionTests : IDisposable
     {
         string folder = FakeLlama("int llama_backend_init(void) { return 0; }");
 
-        var run = Edgelm("version", "--native-dir", folder);
+        var run = ProcessRunner.Edgelm("version", "--native-dir", folder);
 
         Assert.Equal(1, run.Exit);
         Assert.Contains("has no llama_version()", run.Err);
@@ -64,7 +64,4 @@ public sealed class NativeVersionTests : IDisposable
         File.WriteAllText(file, source + "\n");
         CCompiler.Run(CCompiler.Path!, "-shared", "-fPIC", "-o", Path.Combine(folder, $"lib{name}.so"), file);
     }
-
-    private static (int Exit, string Out, string Err) Edgelm(params string[] args) =>
-        ProcessRunner.Run("dotnet", args.Prepend(Path.Combine(AppContext.BaseDirectory, "edgelm.dll")));
 }

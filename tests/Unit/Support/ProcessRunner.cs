@@ -19,4 +19,8 @@ public static class ProcessRunner
         process.WaitForExit();
         return (process.ExitCode, stdout.Result, stderr);
     }
+
+    /// <summary>The edgelm CLI built beside the tests, as its own process.</summary>
+    public static (int Exit, string Out, string Err) Edgelm(params string[] args) =>
+        Run("dotnet", args.Prepend(Path.Combine(AppContext.BaseDirectory, "edgelm.dll")));
 }
