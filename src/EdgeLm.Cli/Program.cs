@@ -101,6 +101,8 @@ internal static class Program
                 };
             case "infer":
                 return InferCommand.Run(rest, context);
+            case "worker":
+                return WorkerCommand.Run(rest);
             case "version":
                 return VersionCommand.Run(rest, context);
             default:
@@ -112,16 +114,39 @@ internal static class Program
 /// <summary>What every command writes to and listens on.</summary>
 internal sealed record CommandContext(TextWriter Out, TextWriter Error, CancellationToken Cancellation)
 {
+    private bool ShowsProgress => !Console.IsErrorRedirected && ReferenceEquals(Error, Console.Error);
+
+    /// <summary>Inference progress on one stderr line, only when a person is watching stderr.</summary>
+    public IProgress<EdgeLm.Core.Inference.InferenceProgress>? Progress()
+    {
+        if (!ShowsProgress)
+        {
+            return null;
+        }
+
+        return new SynchronousProgress<EdgeLm.Core.Inference.InferenceProgress>(p =>
+            Error.Write($"\r\u001b[K{p.ModelName}: {p.Status} ({p.Fraction * 100:0}%)"));
+    }
+
+    /// <summary>Clears the progress line before a record or the prompt is printed.</summary>
+    public void ClearProgress()
+    {
+        if (ShowsProgress)
+        {
+            Error.Write("\r\u001b[K");
+        }
+    }
+
     /// <summary>Progress goes to stderr only when a person is watching it.</summary>
     public IProgress<double>? Progress(string what)
     {
-        if (Console.IsErrorRedirected || !ReferenceEquals(Error, Console.Error))
+        if (!ShowsProgress)
         {
             return null;
         }
 
         int last = -1;
-        return new SynchronousProgress(p =>
+        return new SynchronousProgress<double>(p =>
         {
             int percent = (int)(p * 100);
             if (percent != last)
@@ -136,8 +161,8 @@ internal sealed record CommandContext(TextWriter Out, TextWriter Error, Cancella
         });
     }
 
-    private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(double value) => report(value);
+        public void Report(T value) => report(value);
     }
 }

@@ -15,7 +15,7 @@ internal sealed class RecordPrinter
         [typeof(InferenceResult)] = new[]
         {
             "ModelName", "Quantization", "Threads", "PromptTokens", "GeneratedTokens", "TimeToFirstTokenMs",
-            "PrefillTokensPerSecond", "DecodeTokensPerSecond", "Output",
+            "PrefillTokensPerSecond", "DecodeTokensPerSecond", "PeakRssBytes", "Output",
         },
     };
 

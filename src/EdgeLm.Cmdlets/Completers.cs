@@ -21,6 +21,32 @@ public sealed class QuantizationCompleter : IArgumentCompleter
         Completion.Complete(wordToComplete, () => ModelQuantizer.SupportedQuantizations, "quantization");
 }
 
+/// <summary>
+/// Completes -ChatTemplate: "model" (the model's own) and llama.cpp's built-in names. Listing those loads
+/// llama.cpp's library into this process (no model); where it cannot load, "model" alone is offered.
+/// </summary>
+public sealed class ChatTemplateCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.Complete(wordToComplete, Names, "chat template");
+
+    private static IEnumerable<string> Names()
+    {
+        var names = new List<string> { EdgeLm.Core.Inference.ChatTemplates.ModelTemplate };
+        try
+        {
+            EdgeLm.Core.Native.LlamaRuntime.Initialize(null);
+            names.AddRange(EdgeLm.Core.Inference.ChatTemplates.BuiltIn());
+        }
+        catch (EdgeLm.Core.EdgeLmException)
+        {
+        }
+
+        return names;
+    }
+}
+
 internal static class Completion
 {
     public static IEnumerable<CompletionResult> Complete(string? wordToComplete, Func<IEnumerable<string>> names, string what)

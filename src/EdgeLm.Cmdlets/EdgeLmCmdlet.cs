@@ -35,6 +35,7 @@ public abstract class EdgeLmCmdlet : PSCmdlet, IDisposable
         }
 
         _disposed = true;
+        ReleaseResources();
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -246,7 +247,13 @@ public abstract class EdgeLmCmdlet : PSCmdlet, IDisposable
         return false;
     }
 
-    private bool IsVerbose()
+    /// <summary>Frees what a cmdlet holds across records (a worker process); PowerShell disposes cmdlets however the pipeline ends.</summary>
+    protected virtual void ReleaseResources()
+    {
+    }
+
+    /// <summary>True when -Verbose or $VerbosePreference asks for verbose output.</summary>
+    protected bool IsVerbose()
     {
         if (MyInvocation.BoundParameters.TryGetValue("Verbose", out object? bound))
         {

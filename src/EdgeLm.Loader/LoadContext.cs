@@ -98,6 +98,20 @@ public sealed class LoadContext : AssemblyLoadContext
     }
 
     /// <summary>
+    /// Runs an EdgeLm worker on this process's standard streams (for a pwsh-hosted worker, on boards where pwsh
+    /// brings its own runtime and there is no dotnet host): <c>pwsh -c "Add-Type -Path bin/EdgeLm.Loader.dll;
+    /// exit [EdgeLm.Loader.LoadContext]::RunWorker()"</c>. Returns the exit code.
+    /// </summary>
+    public static int RunWorker()
+    {
+        Initialize();
+        Assembly core = Instance!.LoadFromAssemblyName(new AssemblyName("EdgeLm.Core"));
+        MethodInfo serve = core.GetType("EdgeLm.Core.Inference.Worker.WorkerServer", throwOnError: true)!
+            .GetMethod("ServeStandardStreams", BindingFlags.Public | BindingFlags.Static)!;
+        return (int)serve.Invoke(null, new object?[] { null })!;
+    }
+
+    /// <summary>
     /// The file this context would load for one of llama.cpp's logical names ("llama", "ggml", "ggml-base"),
     /// or null: from EDGELM_LLAMA_DIR when set (and nothing else then), otherwise from
     /// runtimes/&lt;rid&gt;/native beside bin/ or in the module folder, as EdgeLm.Core looks.

@@ -1,4 +1,5 @@
 using EdgeLm.Core.Inference;
+using EdgeLm.Core.Inference.Worker;
 
 namespace EdgeLm.Cli.Commands;
 
@@ -8,14 +9,25 @@ internal static class InferCommand
     public static int Run(string[] args, CommandContext context)
     {
         var line = CommandLine.Parse("infer", args,
-            new[] { "model", "prompt", "max-tokens", "threads", "gpu-layers", "context", "batch", "temperature", "top-k", "top-p", "min-p", "seed", "repeat", "flash-attn" },
-            new[] { "stop-at-eos" });
+            new[] { "model", "prompt", "prompt-tokens", "max-tokens", "threads", "gpu-layers", "context", "batch", "temperature", "top-k", "top-p", "min-p", "seed", "repeat", "warmup", "flash-attn", "chat-template" },
+            new[] { "stop-at-eos", "in-process", "include-warmup" });
+        int? promptTokens = line.Int("prompt-tokens", min: 1);
+        string? prompt = line.Get("prompt");
+        if ((prompt is null) == (promptTokens is null))
+        {
+            throw new UsageException("infer: give --prompt TEXT or --prompt-tokens N (one of them)");
+        }
+
         var request = new InferenceRequest
         {
             ModelPath = line.Require("model"),
-            Prompt = line.Require("prompt"),
+            Prompt = prompt,
+            PromptTokens = promptTokens,
+            ChatTemplate = line.Get("chat-template"),
             NativeDirectory = line.Get("native-dir"),
             StopAtEos = line.Has("stop-at-eos"),
+            InProcess = line.Has("in-process"),
+            IncludeWarmup = line.Has("include-warmup"),
             Threads = line.Int("threads", min: 1),
             ContextSize = line.Int("context", min: 1),
             BatchSize = line.Int("batch", min: 1),
@@ -28,6 +40,7 @@ internal static class InferCommand
         request.MinP = line.Float("min-p") ?? request.MinP;
         request.Seed = (uint)(line.ULong("seed") ?? request.Seed);
         request.Repeat = line.Int("repeat", min: 1) ?? request.Repeat;
+        request.Warmup = line.Int("warmup", min: 0) ?? request.Warmup;
         request.FlashAttention = line.Get("flash-attn") switch
         {
             null or "auto" => FlashAttention.Auto,
@@ -36,12 +49,31 @@ internal static class InferCommand
             var other => throw new UsageException($"infer: --flash-attn must be auto, on or off, not '{other}'"),
         };
 
-        var printer = new RecordPrinter(context.Out, line.Format);
-        foreach (InferenceResult result in InferenceRunner.Run(request, context.Cancellation))
+        var options = new InferenceHostOptions
         {
+            Worker = CurrentProcessWorker(),
+            Log = line.Has("verbose") ? l => context.Error.WriteLine("llama.cpp: " + l) : null,
+            Warning = w => context.Error.WriteLine("edgelm: warning: " + w),
+        };
+        var printer = new RecordPrinter(context.Out, line.Format);
+        IProgress<InferenceProgress>? progress = context.Progress();
+        foreach (InferenceResult result in InferenceRunner.Run(request, context.Cancellation, options, progress))
+        {
+            context.ClearProgress();
             printer.Print(result);
         }
 
+        context.ClearProgress();
         return 0;
+    }
+
+    /// <summary>This very program in worker mode: `dotnet edgelm.dll worker`, or the apphost `edgelm worker`.</summary>
+    private static WorkerLaunch CurrentProcessWorker()
+    {
+        string program = Environment.ProcessPath ?? "dotnet";
+        string assembly = typeof(InferCommand).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(program) == "dotnet"
+            ? new WorkerLaunch(program, new[] { assembly, "worker" })
+            : new WorkerLaunch(program, new[] { "worker" });
     }
 }

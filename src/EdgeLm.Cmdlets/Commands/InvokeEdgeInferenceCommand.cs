@@ -3,20 +3,36 @@ using EdgeLm.Core.Inference;
 
 namespace EdgeLm.Cmdlets.Commands;
 
-/// <summary>Runs a prompt through a model with llama.cpp and measures it: one InferenceResult per run.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "EdgeInference")]
+/// <summary>
+/// Runs a prompt through a model with llama.cpp and measures it: one InferenceResult per run. Runs happen in a
+/// worker process that keeps the model loaded for every prompt piped to one invocation; a worker that dies
+/// becomes an error for that prompt and the next prompt gets a fresh worker.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "EdgeInference", DefaultParameterSetName = PromptSet)]
 [OutputType(typeof(InferenceResult))]
 public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
 {
+    private const string PromptSet = "Prompt";
+    private const string PromptTokensSet = "PromptTokens";
+    private const int ProgressActivity = 1;
+
+    private InferenceHost? _host;
+    private CoreCall? _current;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "ModelPath")]
     [ValidateNotNullOrEmpty]
     public string Model { get; set; } = string.Empty;
 
-    [Parameter(Position = 1, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ParameterSetName = PromptSet)]
     [TextOnlyTransformation]
     [AllowEmptyString]
-    public string? Prompt { get; set; }
+    public string Prompt { get; set; } = string.Empty;
+
+    /// <summary>A prompt of this many seeded random token ids (llama-bench style) instead of text.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PromptTokensSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int PromptTokens { get; set; }
 
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
@@ -69,20 +85,83 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int Repeat { get; set; } = 1;
 
+    /// <summary>Unmeasured runs before the measured ones; emitted (Warmup = $true) only with -IncludeWarmup.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int Warmup { get; set; }
+
+    [Parameter]
+    public SwitchParameter IncludeWarmup { get; set; }
+
+    /// <summary>"model" for the model's own chat template, or a llama.cpp built-in name such as chatml or llama3.</summary>
+    [Parameter(ParameterSetName = PromptSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ChatTemplateCompleter))]
+    public string? ChatTemplate { get; set; }
+
+    /// <summary>Run llama.cpp in this PowerShell process instead of a worker: for debugging only.</summary>
+    [Parameter]
+    public SwitchParameter InProcess { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? NativeLibraryPath { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        _host = new InferenceHost(new InferenceHostOptions
+        {
+            Worker = WorkerHost.Find(),
+            // The host outlives one record's call; these forward to whichever call is running.
+            Log = IsVerbose() ? line => _current?.WriteVerbose("llama.cpp: " + line) : null,
+            Warning = message => _current?.WriteWarning(message),
+        });
+    }
+
     protected override void ProcessRecord()
     {
         string modelPath = ResolveFileSystemPath(Model, nameof(Model));
-        // Only what the user bound is set; Core's defaults stand for the rest.
-        var request = new InferenceRequest
+        InferenceRequest request = BuildRequest(modelPath);
+        WriteVerbose($"Running {modelPath}: {MaxTokens} tokens, {Repeat} run(s) after {Warmup} warm-up(s)");
+        RunForItem(modelPath, call =>
         {
-            ModelPath = modelPath,
-            Prompt = Prompt,
-            MaxTokens = MaxTokens,
-        };
+            _current = call;
+            try
+            {
+                var progress = new Progress(call);
+                foreach (InferenceResult result in _host!.Run(request, progress, call.CancellationToken))
+                {
+                    call.WriteObject(result);
+                }
+            }
+            finally
+            {
+                _current = null;
+            }
+        });
+    }
+
+    protected override void EndProcessing() => ReleaseResources();
+
+    protected override void ReleaseResources()
+    {
+        _host?.Dispose();
+        _host = null;
+    }
+
+    private InferenceRequest BuildRequest(string modelPath)
+    {
+        // Only what the user bound is set; Core's defaults stand for the rest.
+        var request = new InferenceRequest { ModelPath = modelPath, MaxTokens = MaxTokens };
+        if (ParameterSetName == PromptTokensSet)
+        {
+            request.PromptTokens = PromptTokens;
+        }
+        else
+        {
+            request.Prompt = Prompt;
+        }
+
         if (IsBound(nameof(Threads))) request.Threads = Threads;
         if (IsBound(nameof(ContextSize))) request.ContextSize = ContextSize;
         if (IsBound(nameof(BatchSize))) request.BatchSize = BatchSize;
@@ -94,19 +173,37 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
         if (IsBound(nameof(Seed))) request.Seed = Seed;
         if (IsBound(nameof(StopAtEos))) request.StopAtEos = StopAtEos.IsPresent;
         if (IsBound(nameof(Repeat))) request.Repeat = Repeat;
+        if (IsBound(nameof(Warmup))) request.Warmup = Warmup;
         if (IsBound(nameof(FlashAttention))) request.FlashAttention = FlashAttention;
+        request.IncludeWarmup = IncludeWarmup.IsPresent;
+        request.InProcess = InProcess.IsPresent;
+        request.ChatTemplate = ChatTemplate;
         if (NativeLibraryPath is not null)
         {
             request.NativeDirectory = ResolveFileSystemPath(NativeLibraryPath, nameof(NativeLibraryPath));
         }
 
-        WriteVerbose($"Running {modelPath}: {MaxTokens} tokens");
-        RunForItem(modelPath, call =>
+        return request;
+    }
+
+    /// <summary>Write-Progress for runs and tokens: one bar for the whole request.</summary>
+    private sealed class Progress(CoreCall call) : IProgress<InferenceProgress>
+    {
+        private string _last = string.Empty;
+
+        public void Report(InferenceProgress value)
         {
-            foreach (InferenceResult result in InferenceRunner.Run(request, call.CancellationToken))
+            string status = value.Status;
+            if (status == _last)
             {
-                call.WriteObject(result);
+                return;
             }
-        });
+
+            _last = status;
+            call.WriteProgress(new ProgressRecord(ProgressActivity, $"Invoke-EdgeInference {value.ModelName}", status)
+            {
+                PercentComplete = (int)Math.Clamp(value.Fraction * 100, 0, 100),
+            });
+        }
     }
 }

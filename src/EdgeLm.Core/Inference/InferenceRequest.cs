@@ -4,7 +4,14 @@ namespace EdgeLm.Core.Inference;
 public sealed class InferenceRequest
 {
     public string ModelPath { get; set; } = string.Empty;
+    /// <summary>The prompt text; or leave it null and set <see cref="PromptTokens"/>.</summary>
     public string? Prompt { get; set; }
+
+    /// <summary>A prompt of this many seeded random token ids (llama-bench style), instead of text.</summary>
+    public int? PromptTokens { get; set; }
+
+    /// <summary>Wrap the prompt in a chat template: "model" (the model's own) or a llama.cpp built-in name.</summary>
+    public string? ChatTemplate { get; set; }
     public int MaxTokens { get; set; } = 128;
 
     /// <summary>Generation threads; null = physical cores.</summary>
@@ -31,6 +38,15 @@ public sealed class InferenceRequest
 
     /// <summary>Measured runs of the same prompt.</summary>
     public int Repeat { get; set; } = 1;
+
+    /// <summary>Unmeasured runs before the measured ones (caches, page faults, graph allocation).</summary>
+    public int Warmup { get; set; }
+
+    /// <summary>Emit warm-up runs too, marked Warmup = true.</summary>
+    public bool IncludeWarmup { get; set; }
+
+    /// <summary>Run llama.cpp in this process instead of a worker (for debugging: a crash takes this process down).</summary>
+    public bool InProcess { get; set; }
 
     public string? NativeDirectory { get; set; }
 }

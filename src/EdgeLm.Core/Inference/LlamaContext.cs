@@ -29,17 +29,21 @@ public sealed unsafe class LlamaContext : IDisposable
     private readonly AbortFlag _abort = new();
     private GCHandle _abortHandle;
 
-    private LlamaContext(LlamaContextHandle handle, LlamaModel model, ContextOptions options)
+    private LlamaContext(LlamaContextHandle handle, LlamaModel model, ContextOptions options, ContextMemory memory)
     {
         _handle = handle;
         Model = model;
         Options = options;
+        Memory = memory;
         _abortHandle = GCHandle.Alloc(_abort);
         NativeMethods.llama_set_abort_callback(Pointer, &OnAbort, GCHandle.ToIntPtr(_abortHandle));
     }
 
     public LlamaModel Model { get; }
     public ContextOptions Options { get; }
+
+    /// <summary>The KV cache and compute buffers llama.cpp allocated for this context.</summary>
+    public ContextMemory Memory { get; }
 
     internal IntPtr Pointer => _handle.DangerousGetHandle();
 
@@ -54,7 +58,14 @@ public sealed unsafe class LlamaContext : IDisposable
         parameters.n_threads_batch = options.ThreadsBatch;
         parameters.flash_attn_type = (int)options.FlashAttention;
         parameters.no_perf = 0; // we report llama.cpp's own counters beside ours
-        IntPtr context = NativeMethods.llama_init_from_model(model.Pointer, parameters);
+        IntPtr context;
+        ContextMemory memory;
+        using (LogCapture log = LlamaLog.Capture())
+        {
+            context = NativeMethods.llama_init_from_model(model.Pointer, parameters);
+            memory = ContextMemory.FromLog(log.Lines);
+        }
+
         if (context == IntPtr.Zero)
         {
             string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
@@ -63,11 +74,14 @@ public sealed unsafe class LlamaContext : IDisposable
                 $"(out of memory? try a smaller context). llama.cpp said: {said}");
         }
 
-        return new LlamaContext(new LlamaContextHandle(context), model, options);
+        return new LlamaContext(new LlamaContextHandle(context), model, options, memory);
     }
 
     /// <summary>Empties the KV cache so the next run starts from nothing.</summary>
     public void ClearMemory() => NativeMethods.llama_memory_clear(NativeMethods.llama_get_memory(Pointer), true);
+
+    /// <summary>Waits until queued work is done: decoding may run asynchronously on a GPU.</summary>
+    public void Synchronize() => NativeMethods.llama_synchronize(Pointer);
 
     public void ResetCounters() => NativeMethods.llama_perf_context_reset(Pointer);
 

@@ -21,12 +21,16 @@ public sealed unsafe class LlamaModel : IDisposable
 
     internal IntPtr Pointer => _handle.DangerousGetHandle();
 
-    /// <summary>Loads weights (memory-mapped) with <paramref name="gpuLayers"/> layers offloaded (-1 = all).</summary>
-    public static LlamaModel Load(string path, int gpuLayers = 0, string? nativeDirectory = null)
+    /// <summary>
+    /// Loads weights (memory-mapped) with <paramref name="gpuLayers"/> layers offloaded (-1 = all), or with
+    /// <paramref name="vocabularyOnly"/> just the metadata and tokenizer: quick, for checks before the real load.
+    /// </summary>
+    public static LlamaModel Load(string path, int gpuLayers = 0, string? nativeDirectory = null, bool vocabularyOnly = false)
     {
         LlamaRuntime.Initialize(nativeDirectory);
         llama_model_params parameters = NativeMethods.llama_model_default_params();
         parameters.n_gpu_layers = gpuLayers;
+        parameters.vocab_only = vocabularyOnly ? (byte)1 : (byte)0;
         IntPtr model = NativeMethods.llama_model_load_from_file(path, parameters);
         if (model == IntPtr.Zero)
         {
@@ -69,6 +73,45 @@ public sealed unsafe class LlamaModel : IDisposable
     }
 
     public bool IsEndOfGeneration(int token) => NativeMethods.llama_vocab_is_eog(_vocab, token);
+
+    /// <summary>
+    /// A prompt of <paramref name="count"/> seeded random token ids, as llama-bench builds one: BOS first when
+    /// the model adds it, then ordinary and byte tokens only (no control or end tokens), so the text plays no part.
+    /// </summary>
+    public int[] RandomPromptTokens(int count, uint seed)
+    {
+        const int Ordinary = (1 << 2) | (1 << 5); // LLAMA_TOKEN_ATTR_NORMAL | LLAMA_TOKEN_ATTR_BYTE
+        int vocabulary = VocabularySize;
+        var candidates = new List<int>(vocabulary);
+        for (int id = 0; id < vocabulary; id++)
+        {
+            if ((NativeMethods.llama_vocab_get_attr(_vocab, id) & Ordinary) != 0 && !IsEndOfGeneration(id))
+            {
+                candidates.Add(id);
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            throw new EdgeLmInvalidFileException(Path, "NoOrdinaryTokens", $"{Path} has no ordinary tokens to build a random prompt from; use a text prompt");
+        }
+
+        var random = new Random(unchecked((int)seed));
+        var tokens = new int[count];
+        int start = 0;
+        if (NativeMethods.llama_vocab_get_add_bos(_vocab) && count > 0)
+        {
+            tokens[0] = NativeMethods.llama_vocab_bos(_vocab);
+            start = 1;
+        }
+
+        for (int i = start; i < count; i++)
+        {
+            tokens[i] = candidates[random.Next(candidates.Count)];
+        }
+
+        return tokens;
+    }
 
     /// <summary>Tokens of <paramref name="text"/>, with BOS when the model asks for it.</summary>
     public int[] Tokenize(string text, bool addSpecial = true, bool parseSpecial = false)

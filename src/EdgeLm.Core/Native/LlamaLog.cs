@@ -15,6 +15,7 @@ public static class LlamaLog
     private static readonly Queue<string> Recent = new();
     private static readonly StringBuilder Pending = new();
     private static Action<string>? _sink;
+    private static List<string>? _captured;
 
     /// <summary>Receives each complete log line (set by --verbose / -Verbose); null keeps llama.cpp silent.</summary>
     public static Action<string>? Sink
@@ -29,6 +30,38 @@ public static class LlamaLog
         lock (Gate)
         {
             return Recent.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Collects every line logged until the returned scope is disposed, for figures llama.cpp only reports in
+    /// its log (buffer sizes). One capture at a time: a session creates one context at a time.
+    /// </summary>
+    public static LogCapture Capture()
+    {
+        lock (Gate)
+        {
+            _captured = new List<string>();
+            return new LogCapture(_captured);
+        }
+    }
+
+    internal static string[] Copy(List<string> lines)
+    {
+        lock (Gate)
+        {
+            return lines.ToArray();
+        }
+    }
+
+    internal static void EndCapture(List<string> lines)
+    {
+        lock (Gate)
+        {
+            if (ReferenceEquals(_captured, lines))
+            {
+                _captured = null;
+            }
         }
     }
 
@@ -69,6 +102,7 @@ public static class LlamaLog
                 }
 
                 Recent.Enqueue(line);
+                _captured?.Add(line);
                 while (Recent.Count > KeptLines)
                 {
                     Recent.Dequeue();
@@ -101,4 +135,16 @@ public static class LlamaLog
 
         return -1;
     }
+}
+
+/// <summary>Lines logged while the capture was open; see <see cref="LlamaLog.Capture"/>.</summary>
+public sealed class LogCapture : IDisposable
+{
+    private readonly List<string> _lines;
+
+    internal LogCapture(List<string> lines) => _lines = lines;
+
+    public IReadOnlyList<string> Lines => LlamaLog.Copy(_lines);
+
+    public void Dispose() => LlamaLog.EndCapture(_lines);
 }

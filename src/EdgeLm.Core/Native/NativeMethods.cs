@@ -64,6 +64,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama)] internal static partial int llama_vocab_eos(IntPtr vocab);
     [LibraryImport(Llama)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool llama_vocab_is_eog(IntPtr vocab, int token);
     [LibraryImport(Llama)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool llama_vocab_get_add_bos(IntPtr vocab);
+    [LibraryImport(Llama)] internal static partial int llama_vocab_get_attr(IntPtr vocab, int token);
     [LibraryImport(Llama)]
     internal static partial int llama_tokenize(IntPtr vocab, byte* text, int textLength, int* tokens, int maxTokens,
         [MarshalAs(UnmanagedType.U1)] bool addSpecial, [MarshalAs(UnmanagedType.U1)] bool parseSpecial);
@@ -73,6 +74,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama)]
     internal static partial int llama_chat_apply_template(IntPtr template, llama_chat_message* chat, nuint messageCount,
         [MarshalAs(UnmanagedType.U1)] bool addAssistant, byte* buf, int length);
+    [LibraryImport(Llama)] internal static partial int llama_chat_builtin_templates(IntPtr* output, nuint length);
 
     // --- context -------------------------------------------------------------------------------------------
     [LibraryImport(Llama)] internal static partial IntPtr llama_init_from_model(IntPtr model, llama_context_params parameters);

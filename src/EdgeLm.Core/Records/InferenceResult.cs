@@ -2,7 +2,8 @@ namespace EdgeLm;
 
 /// <summary>
 /// One measured inference run, flat so Export-Csv and the CLI's csv need no flattening.
-/// Names and definitions are those of shared/docs/records.md. Properties not yet measured stay null.
+/// Names and definitions are those of shared/docs/records.md. Energy and thermal figures stay null until
+/// they are measured (Measure-EdgeEnergy, the thermal monitor).
 /// </summary>
 public sealed class InferenceResult
 {
@@ -17,6 +18,7 @@ public sealed class InferenceResult
     // Model
     public string ModelName { get; set; } = string.Empty;
     public string ModelPath { get; set; } = string.Empty;
+    public string ModelSha256 { get; set; } = string.Empty;
     public string Architecture { get; set; } = string.Empty;
     public string Quantization { get; set; } = string.Empty;
     public long ParameterCount { get; set; }
@@ -30,23 +32,57 @@ public sealed class InferenceResult
     /// <summary>auto, on or off, as requested of llama.cpp.</summary>
     public string FlashAttention { get; set; } = string.Empty;
     public int PromptTokens { get; set; }
+    /// <summary>text (a prompt, tokenized by the model) or random (seeded random token ids, llama-bench style).</summary>
+    public string PromptSource { get; set; } = string.Empty;
+    /// <summary>The chat template applied to the prompt: a built-in name, "model" for the model's own, or empty.</summary>
+    public string ChatTemplate { get; set; } = string.Empty;
     public int RequestedTokens { get; set; }
     public double Temperature { get; set; }
     public uint Seed { get; set; }
     public string Backend { get; set; } = string.Empty;
     public string LlamaVersion { get; set; } = string.Empty;
+    /// <summary>worker (a child process, the default) or in-process.</summary>
+    public string Isolation { get; set; } = string.Empty;
 
     // Results
     public int GeneratedTokens { get; set; }
+    public bool StoppedAtEos { get; set; }
     public double LoadMs { get; set; }
     public double TimeToFirstTokenMs { get; set; }
     public double PrefillMs { get; set; }
     public double PrefillTokensPerSecond { get; set; }
     public double? DecodeMs { get; set; }
     public double? DecodeTokensPerSecond { get; set; }
+    public double? InterTokenP50Ms { get; set; }
+    public double? InterTokenP95Ms { get; set; }
+    public double? InterTokenP99Ms { get; set; }
+    public double? InterTokenMaxMs { get; set; }
     public double TotalMs { get; set; }
     public double EnginePrefillMs { get; set; }
     public double EngineDecodeMs { get; set; }
-    public bool StoppedAtEos { get; set; }
+    public long? PeakRssBytes { get; set; }
+    /// <summary>run (the peak was reset before the run) or process (the kernel refused: peak since the worker started).</summary>
+    public string PeakRssScope { get; set; } = string.Empty;
+    public long KvCacheBytes { get; set; }
+    public long ComputeBufferBytes { get; set; }
+
+    // Energy (records.md definitions; null until measured)
+    public double? EnergyJoules { get; set; }
+    public double? IdlePowerWatts { get; set; }
+    public double? NetEnergyJoules { get; set; }
+    public double? AveragePowerWatts { get; set; }
+    public double? JoulesPerToken { get; set; }
+    public double? TokensPerJoule { get; set; }
+    public double? PrefillEnergyJoules { get; set; }
+    public double? DecodeEnergyJoules { get; set; }
+    public string? EnergySource { get; set; }
+    public string? EnergyScope { get; set; }
+    public string? EnergyMethod { get; set; }
+
+    // Thermal (null until monitored)
+    public double? MaxTemperatureCelsius { get; set; }
+    public double? MinCpuFrequencyMHz { get; set; }
+    public bool? Throttled { get; set; }
+
     public string Output { get; set; } = string.Empty;
 }

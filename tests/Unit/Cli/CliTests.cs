@@ -67,6 +67,10 @@ public sealed class CliTests : IDisposable
     [InlineData("infer", "--model", "m.gguf", "--promt", "x")]
     [InlineData("infer", "--model", "m.gguf", "--prompt", "x", "--max-tokens", "many")]
     [InlineData("infer", "--model", "m.gguf", "--prompt", "x", "--max-tokens", "0")]
+    [InlineData("infer", "--model", "m.gguf", "--prompt", "x", "--prompt-tokens", "8")]
+    [InlineData("infer", "--model", "m.gguf")]
+    [InlineData("infer", "--model", "m.gguf", "--prompt-tokens", "0")]
+    [InlineData("infer", "--model", "m.gguf", "--prompt", "x", "--warmup", "-1")]
     [InlineData("model", "info", "--model", "m.gguf", "--format", "xml")]
     [InlineData("model", "teleport")]
     [InlineData("frobnicate")]
@@ -118,6 +122,43 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal("", quiet.Err);
         Assert.Contains("llama.cpp: ", verbose.Err);
+    }
+
+    [Fact]
+    public void RandomPromptTokensAndWarmupsAsAProcess()
+    {
+        var run = ProcessRunner.Edgelm("infer", "--model", _tiny.Path, "--prompt-tokens", "64", "--max-tokens", "8", "--warmup", "1",
+            "--include-warmup", "--threads", "1", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        JsonElement[] records = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(new[] { true, false }, records.Select(r => r.GetProperty("Warmup").GetBoolean()));
+        Assert.All(records, r => Assert.Equal(64, r.GetProperty("PromptTokens").GetInt32()));
+        Assert.All(records, r => Assert.Equal("worker", r.GetProperty("Isolation").GetString()));
+        Assert.All(records, r => Assert.True(r.GetProperty("PeakRssBytes").GetInt64() > 0));
+    }
+
+    [Fact]
+    public void AnAbortingModelIsOneErrorLineAndExitOne()
+    {
+        string aborting = AbortingModel.Write(_tiny.Path, _temp.File("aborting.gguf"));
+
+        var run = ProcessRunner.Edgelm("infer", "--model", aborting, "--prompt", AbortingModel.Prompt, "--max-tokens", "2");
+
+        Assert.Equal(1, run.Exit);
+        string[] lines = run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith($"edgelm: the EdgeLm worker running {aborting} was killed by SIGABRT", lines[0]);
+    }
+
+    [Fact]
+    public void InProcessRunsInTheCallersProcess()
+    {
+        var run = InProcess("infer", "--model", _tiny.Path, "--prompt", "x", "--max-tokens", "2", "--threads", "1", "--in-process", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Out.Trim());
+        Assert.Equal("in-process", json.RootElement.GetProperty("Isolation").GetString());
     }
 
     private string BadModel(string kind)

@@ -1,10 +1,12 @@
 using EdgeLm.Core;
 using EdgeLm.Core.Inference;
+using EdgeLm.Core.Inference.Worker;
 using EdgeLm.Core.Native;
 using EdgeLm.Tests.Support;
 
 namespace EdgeLm.Tests.Core;
 
+/// <summary>The definitions of records.md, pinned on real llama.cpp runs (in a worker unless the test says otherwise).</summary>
 [Collection(TinyModelCollection.Name)]
 public sealed class InferenceTests
 {
@@ -13,24 +15,30 @@ public sealed class InferenceTests
     public InferenceTests(TinyModel tiny) => _tiny = tiny;
 
     [Fact]
-    public void GeneratesExactlyMaxTokensAndCountsLikeTheEngine()
+    public void GeneratesExactlyMaxTokensWithoutStopAtEosAndDescribesTheRun()
     {
         InferenceResult r = Run(new InferenceRequest { Prompt = "the quick brown fox", MaxTokens = 24 }).Single();
 
         Assert.Equal(24, r.GeneratedTokens);
         Assert.Equal(24, r.RequestedTokens);
         Assert.False(r.StoppedAtEos);
+        Assert.Equal("worker", r.Isolation);
         Assert.Equal(_tiny.Info.ModelName, r.ModelName);
         Assert.Equal("F16", r.Quantization);
         Assert.StartsWith("0.5.0", r.LlamaVersion);
+        Assert.StartsWith("cpu", r.Backend);
+        Assert.Equal("text", r.PromptSource);
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_tiny.Path))).ToLowerInvariant(), r.ModelSha256);
         Assert.False(string.IsNullOrEmpty(r.Output));
         Assert.True(r.PromptTokens > 1);
+        Assert.Null(r.EnergyJoules);
+        Assert.Null(r.MaxTemperatureCelsius);
     }
 
     [Fact]
-    public void TimingsAreConsistentWithTheirDefinitions()
+    public void TimingsAndPercentilesFollowTheirDefinitions()
     {
-        InferenceResult r = Run(new InferenceRequest { Prompt = "measure me", MaxTokens = 8 }).Single();
+        InferenceResult r = Run(new InferenceRequest { Prompt = "measure me", MaxTokens = 32 }).Single();
 
         Assert.True(r.TimeToFirstTokenMs >= r.PrefillMs, $"TTFT {r.TimeToFirstTokenMs} < prefill {r.PrefillMs}");
         Assert.True(r.PrefillMs > 0);
@@ -38,6 +46,12 @@ public sealed class InferenceTests
         Assert.NotNull(r.DecodeMs);
         Assert.Equal((r.GeneratedTokens - 1) / r.DecodeMs!.Value * 1000, r.DecodeTokensPerSecond!.Value, 6);
         Assert.True(r.TotalMs >= r.TimeToFirstTokenMs + r.DecodeMs.Value - 0.001);
+        Assert.True(r.InterTokenP50Ms <= r.InterTokenP95Ms, $"P50 {r.InterTokenP50Ms} > P95 {r.InterTokenP95Ms}");
+        Assert.True(r.InterTokenP95Ms <= r.InterTokenP99Ms, $"P95 {r.InterTokenP95Ms} > P99 {r.InterTokenP99Ms}");
+        Assert.True(r.InterTokenP99Ms <= r.InterTokenMaxMs, $"P99 {r.InterTokenP99Ms} > max {r.InterTokenMaxMs}");
+        // 31 gaps spread over the decode phase: the largest cannot exceed it, the median cannot exceed the mean by 31x.
+        Assert.True(r.InterTokenMaxMs <= r.DecodeMs.Value + 0.001);
+        Assert.True(r.InterTokenP50Ms > 0);
         Assert.True(r.EnginePrefillMs > 0);
         Assert.True(r.EngineDecodeMs > 0);
         Assert.True(r.LoadMs > 0);
@@ -51,19 +65,77 @@ public sealed class InferenceTests
         Assert.Equal(1, r.GeneratedTokens);
         Assert.Null(r.DecodeMs);
         Assert.Null(r.DecodeTokensPerSecond);
+        Assert.Null(r.InterTokenP50Ms);
+        Assert.Null(r.InterTokenMaxMs);
     }
 
     [Fact]
-    public void GreedyRepetitionsStartFromAnEmptyCacheAndAgree()
+    public void PromptTokensAreTheEnginesCountForTextAndForRandomPrompts()
+    {
+        using var session = new ModelSession(null);
+        RunMeasurement text = session.Run(Spec(prompt: "count these tokens please"), null, CancellationToken.None);
+        RunMeasurement random = session.Run(Spec(promptTokens: 100), null, CancellationToken.None);
+
+        Assert.Equal(text.EnginePromptTokens, text.PromptTokens);
+        Assert.Equal(100, random.PromptTokens);
+        Assert.Equal(100, random.EnginePromptTokens);
+        // The first generated token belongs to prefill; every later one is one engine decode.
+        Assert.Equal(random.GeneratedTokens - 1, random.EngineDecodeTokens);
+
+        InferenceResult r = Run(new InferenceRequest { PromptTokens = 100, MaxTokens = 4 }).Single();
+        Assert.Equal(100, r.PromptTokens);
+        Assert.Equal("random", r.PromptSource);
+    }
+
+    [Fact]
+    public void RandomPromptsAreSeededAndStartWithBos()
+    {
+        using var session = new ModelSession(null);
+        using LlamaModel model = LlamaModel.Load(_tiny.Path, vocabularyOnly: true);
+
+        int[] first = model.RandomPromptTokens(64, 7);
+        int[] again = model.RandomPromptTokens(64, 7);
+        int[] other = model.RandomPromptTokens(64, 8);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.Equal(1, first[0]); // the synthetic vocabulary's BOS
+        Assert.DoesNotContain(first.Skip(1), t => model.IsEndOfGeneration(t) || t < 3);
+    }
+
+    [Fact]
+    public void RepetitionsReuseTheLoadedModelAndStartFromAnEmptyCache()
     {
         var runs = Run(new InferenceRequest { Prompt = "repeat after me", MaxTokens = 12, Repeat = 3 }).ToList();
 
         Assert.Equal(new[] { 1, 2, 3 }, runs.Select(r => r.Repetition));
         Assert.Single(runs.Select(r => r.Output).Distinct());
         Assert.Single(runs.Select(r => r.PromptTokens).Distinct());
-        Assert.True(runs[0].LoadMs > 0);
-        Assert.Equal(0, runs[1].LoadMs);
+        // One load served all three: each record carries the same load time.
+        Assert.Single(runs.Select(r => r.LoadMs).Distinct());
         Assert.Equal(3, runs.Select(r => r.RunId).Distinct().Count());
+    }
+
+    [Fact]
+    public void WarmupsRunFirstAndAreEmittedOnlyWhenAsked()
+    {
+        var quiet = Run(new InferenceRequest { Prompt = "warm", MaxTokens = 4, Warmup = 2, Repeat = 1 }).ToList();
+        var all = Run(new InferenceRequest { Prompt = "warm", MaxTokens = 4, Warmup = 2, Repeat = 2, IncludeWarmup = true }).ToList();
+
+        Assert.False(Assert.Single(quiet).Warmup);
+        Assert.Equal(new[] { true, true, false, false }, all.Select(r => r.Warmup));
+        Assert.Equal(new[] { 1, 2, 1, 2 }, all.Select(r => r.Repetition));
+    }
+
+    [Fact]
+    public void OneHostKeepsItsWorkerAcrossPrompts()
+    {
+        using var host = new InferenceHost();
+        InferenceResult first = host.Run(new InferenceRequest { ModelPath = _tiny.Path, Prompt = "one", MaxTokens = 2, Threads = 1 }).Single();
+        InferenceResult second = host.Run(new InferenceRequest { ModelPath = _tiny.Path, Prompt = "two words", MaxTokens = 2, Threads = 1 }).Single();
+
+        Assert.Equal(first.LoadMs, second.LoadMs);
+        Assert.NotEqual(first.PromptTokens, second.PromptTokens);
     }
 
     [Fact]
@@ -79,18 +151,152 @@ public sealed class InferenceTests
     }
 
     [Fact]
-    public void PromptTokensEqualTheEnginesCount()
+    public void MemoryIsMeasuredPerRunAndTheCacheMatchesItsShape()
     {
-        using LlamaModel model = LlamaModel.Load(_tiny.Path);
-        using LlamaContext context = LlamaContext.Create(model, new ContextOptions(512, 512, 512, 1, 1));
-        int[] tokens = model.Tokenize("count these tokens please");
-        context.ResetCounters();
+        InferenceResult r = Run(new InferenceRequest { Prompt = "memory", MaxTokens = 4, ContextSize = 512 }).Single();
 
-        context.Decode(tokens, CancellationToken.None);
+        Assert.Equal("run", r.PeakRssScope);
+        Assert.True(r.PeakRssBytes > r.ModelBytes, $"peak {r.PeakRssBytes} below the weights {r.ModelBytes}");
+        // K and V in F16 for every layer and context cell: 2 x 2 bytes x kv heads x head size.
+        var shape = EdgeLm.Core.Models.SyntheticShapes.Get("tiny");
+        long expected = 512L * shape.Layers * 2 * shape.KvHeads * shape.HeadSize * 2;
+        Assert.InRange(r.KvCacheBytes, expected - 10_486, expected + 10_486); // llama.cpp logs 0.01 MiB steps
+        Assert.True(r.ComputeBufferBytes > 0);
+    }
 
-        Assert.Equal(tokens.Length, context.Counters.PromptTokens);
-        InferenceResult r = Run(new InferenceRequest { Prompt = "count these tokens please", MaxTokens = 2 }).Single();
-        Assert.Equal(tokens.Length, r.PromptTokens);
+    [Fact]
+    public void ChatTemplatesWrapThePromptAndUnknownOnesAreRefusedBeforeLoading()
+    {
+        InferenceResult plain = Run(new InferenceRequest { Prompt = "hi", MaxTokens = 2 }).Single();
+        InferenceResult chat = Run(new InferenceRequest { Prompt = "hi", MaxTokens = 2, ChatTemplate = "chatml" }).Single();
+        Assert.True(chat.PromptTokens > plain.PromptTokens + 5, $"chatml added too little: {plain.PromptTokens} -> {chat.PromptTokens}");
+        Assert.Equal("chatml", chat.ChatTemplate);
+
+        var log = new List<string>();
+        var unknown = Assert.Throws<EdgeLmArgumentException>(() =>
+            Run(new InferenceRequest { Prompt = "hi", ChatTemplate = "no-such-template" }, new InferenceHostOptions { Log = log.Add }).ToList());
+        Assert.Equal("UnknownChatTemplate", unknown.ErrorId);
+        Assert.Contains("chatml", unknown.Message);
+        Assert.DoesNotContain(log, l => l.Contains("load_tensors"));
+
+        var none = Assert.Throws<EdgeLmArgumentException>(() => Run(new InferenceRequest { Prompt = "hi", ChatTemplate = "model" }).ToList());
+        Assert.Equal("NoChatTemplate", none.ErrorId);
+    }
+
+    [Theory]
+    [InlineData(0, null, null, "InvalidMaxTokens", "0")]
+    [InlineData(-3, null, null, "InvalidMaxTokens", "-3")]
+    [InlineData(64, 32, null, "ContextTooSmall", "64")]
+    [InlineData(64, 100, 50, "ContextTooSmall", "114")]
+    public void BadRequestsAreRefusedBeforeAnythingStarts(int maxTokens, int? context, int? promptTokens, string errorId, string number)
+    {
+        var e = Assert.Throws<EdgeLmArgumentException>(() => InferenceRunner.Run(new InferenceRequest
+        {
+            ModelPath = _tiny.Path, Prompt = promptTokens is null ? "x" : null, PromptTokens = promptTokens, MaxTokens = maxTokens, ContextSize = context,
+        }));
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.Contains(number, e.Message);
+    }
+
+    [Fact]
+    public void TextTooLongForTheContextIsRefusedBeforeTheWeightsLoad()
+    {
+        string prompt = string.Join(' ', Enumerable.Repeat("word", 40));
+        var log = new List<string>();
+        var e = Assert.Throws<EdgeLmArgumentException>(() =>
+            Run(new InferenceRequest { Prompt = prompt, MaxTokens = 30, ContextSize = 40 }, new InferenceHostOptions { Log = log.Add }).ToList());
+
+        Assert.Equal("ContextTooSmall", e.ErrorId);
+        Assert.Contains("plus 30 generated", e.Message);
+        Assert.Contains(log, l => l.Contains("vocab only"));
+        Assert.DoesNotContain(log, l => l.Contains("load_tensors"));
+    }
+
+    [Fact]
+    public void MissingAndNonGgufModelsAreRefusedWithTheirPath()
+    {
+        var missing = Assert.Throws<EdgeLmInvalidFileException>(() =>
+            InferenceRunner.Run(new InferenceRequest { ModelPath = "/nonexistent/m.gguf", Prompt = "x" }));
+        Assert.Equal("FileNotFound", missing.ErrorId);
+        Assert.Contains("/nonexistent/m.gguf", missing.Message);
+
+        using var folder = new TempFolder();
+        string text = folder.File("notes.gguf");
+        File.WriteAllText(text, "these are not the weights you are looking for");
+        var bad = Assert.Throws<EdgeLmInvalidFileException>(() => InferenceRunner.Run(new InferenceRequest { ModelPath = text, Prompt = "x" }));
+        Assert.Equal(text, bad.Path);
+        Assert.StartsWith("notes.gguf: ", bad.Message);
+    }
+
+    [Fact]
+    public void TooManyThreadsIsAWarningNotAnError()
+    {
+        var warnings = new List<string>();
+        int threads = 4 * CpuTopology.PhysicalCores() + 1;
+        InferenceResult r = Run(new InferenceRequest { Prompt = "x", MaxTokens = 1, Threads = threads }, new InferenceHostOptions { Warning = warnings.Add }).Single();
+
+        Assert.Equal(threads, r.Threads);
+        Assert.Contains(warnings, w => w.Contains($"{threads} threads"));
+    }
+
+    [Fact]
+    public void AWorkerThatAbortsIsOneClearErrorAndTheNextRunSucceeds()
+    {
+        using var folder = new TempFolder();
+        string aborting = AbortingModel.Write(_tiny.Path, folder.File("aborting.gguf"));
+        using var host = new InferenceHost();
+
+        var e = Assert.Throws<EdgeLmWorkerException>(() =>
+            host.Run(new InferenceRequest { ModelPath = aborting, Prompt = AbortingModel.Prompt, MaxTokens = 2, Threads = 1 }).ToList());
+
+        Assert.Equal("SIGABRT", e.Signal);
+        Assert.Equal("WorkerDied", e.ErrorId);
+        Assert.Contains(aborting, e.Message);
+        Assert.Contains("SIGABRT", e.Message);
+        Assert.Contains("out_of_range", e.Message); // llama.cpp's last words, from the worker's stderr
+        InferenceResult next = host.Run(new InferenceRequest { ModelPath = _tiny.Path, Prompt = "still here", MaxTokens = 3, Threads = 1 }).Single();
+        Assert.Equal(3, next.GeneratedTokens);
+    }
+
+    [Fact]
+    public void CancellingStopsTheRunInsideTheWorkerAndKeepsFinishedRuns()
+    {
+        // Two long runs (about 3 s each here); cancel as the second one starts its prompt.
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Run == 2 && p.Phase == "prefill")
+            {
+                cancel.Cancel();
+            }
+        });
+        var finished = new List<InferenceResult>();
+        using var host = new InferenceHost();
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            var request = new InferenceRequest { ModelPath = _tiny.Path, PromptTokens = 8, MaxTokens = 2000, ContextSize = 2048, Repeat = 2, Threads = 1 };
+            foreach (InferenceResult r in host.Run(request, progress, cancel.Token))
+            {
+                finished.Add(r);
+            }
+        });
+
+        InferenceResult first = Assert.Single(finished);
+        Assert.Equal(2000, first.GeneratedTokens);
+        // The cancelled worker is not reused; the next request gets a fresh one and succeeds.
+        Assert.Single(host.Run(new InferenceRequest { ModelPath = _tiny.Path, Prompt = "again", MaxTokens = 2, Threads = 1 }));
+    }
+
+    [Fact]
+    public void InProcessRunsGiveTheSameRecord()
+    {
+        InferenceResult r = Run(new InferenceRequest { Prompt = "here", MaxTokens = 4, InProcess = true }).Single();
+
+        Assert.Equal("in-process", r.Isolation);
+        Assert.Equal(4, r.GeneratedTokens);
+        Assert.Equal(0, r.LoadMs - r.LoadMs); // a number, not NaN
+        Assert.True(r.PeakRssBytes > 0);
     }
 
     [Fact]
@@ -112,26 +318,20 @@ public sealed class InferenceTests
     public void FlashAttentionSettingReachesLlamaCppAndTheRecord(FlashAttention setting, string recorded)
     {
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        LlamaLog.Sink = log.Enqueue;
-        try
-        {
-            InferenceResult r = Run(new InferenceRequest { Prompt = "attend", MaxTokens = 4, FlashAttention = setting }).Single();
+        InferenceResult r = Run(new InferenceRequest { Prompt = "attend", MaxTokens = 4, FlashAttention = setting },
+            new InferenceHostOptions { Log = log.Enqueue }).Single();
 
-            Assert.Equal(recorded, r.FlashAttention);
-            Assert.Equal(4, r.GeneratedTokens);
-            // llama.cpp logs the flash attention mode it resolved for the context.
-            string expected = setting == FlashAttention.On ? "enabled" : "disabled";
-            Assert.Contains(log, line => line.Contains("flash_attn") && line.Contains(expected));
-        }
-        finally
-        {
-            LlamaLog.Sink = null;
-        }
+        Assert.Equal(recorded, r.FlashAttention);
+        Assert.Equal(4, r.GeneratedTokens);
+        // llama.cpp logs the flash attention mode it resolved for the context.
+        string expected = setting == FlashAttention.On ? "enabled" : "disabled";
+        Assert.Contains(log, line => line.Contains("flash_attn") && line.Contains(expected));
     }
 
     [Fact]
     public void SamplerChainHasTheRequestedStages()
     {
+        LlamaRuntime.Initialize(null);
         using var greedy = new SamplerChain(new SamplingOptions());
         using var full = new SamplerChain(new SamplingOptions(Temperature: 0.7f, TopK: 40, TopP: 0.9f, MinP: 0.05f, Seed: 1));
         using var bare = new SamplerChain(new SamplingOptions(Temperature: 0.7f, TopK: 0, TopP: 1f, MinP: 0f, Seed: 1));
@@ -141,41 +341,21 @@ public sealed class InferenceTests
         Assert.Equal(2, bare.Length);
     }
 
-    [Theory]
-    [InlineData(0, null, "InvalidMaxTokens")]
-    [InlineData(-3, null, "InvalidMaxTokens")]
-    [InlineData(64, 32, "ContextTooSmall")]
-    public void BadRequestsAreRefusedBeforeLoading(int maxTokens, int? context, string errorId)
+    private RunSpec Spec(string? prompt = null, int? promptTokens = null) => new()
     {
-        var e = Assert.Throws<EdgeLmArgumentException>(() =>
-            Run(new InferenceRequest { Prompt = "x", MaxTokens = maxTokens, ContextSize = context }));
-        Assert.Equal(errorId, e.ErrorId);
-        Assert.Contains(maxTokens.ToString(), e.Message);
-    }
+        ModelPath = _tiny.Path, Prompt = prompt, PromptTokens = promptTokens, MaxTokens = 6, BatchSize = 512, Threads = 1, FlashAttention = FlashAttention.Auto,
+        TopK = 40, TopP = 0.95f, MinP = 0.05f, Seed = 42,
+    };
 
-    [Fact]
-    public void ContextSmallerThanPromptPlusGenerationNamesBothNumbers()
-    {
-        string prompt = string.Join(' ', Enumerable.Repeat("word", 40));
-        var e = Assert.Throws<EdgeLmArgumentException>(() =>
-            Run(new InferenceRequest { Prompt = prompt, MaxTokens = 30, ContextSize = 40 }).ToList());
-        Assert.Equal("ContextTooSmall", e.ErrorId);
-        Assert.Contains("plus 30 generated", e.Message);
-    }
-
-    [Fact]
-    public void MissingModelIsRefusedWithItsPath()
-    {
-        var e = Assert.Throws<EdgeLmInvalidFileException>(() =>
-            InferenceRunner.Run(new InferenceRequest { ModelPath = "/nonexistent/m.gguf", Prompt = "x" }));
-        Assert.Equal("FileNotFound", e.ErrorId);
-        Assert.Contains("/nonexistent/m.gguf", e.Message);
-    }
-
-    private IEnumerable<InferenceResult> Run(InferenceRequest request)
+    private IEnumerable<InferenceResult> Run(InferenceRequest request, InferenceHostOptions? options = null)
     {
         request.ModelPath = _tiny.Path;
         request.Threads ??= 1;
-        return InferenceRunner.Run(request).ToList();
+        return InferenceRunner.Run(request, CancellationToken.None, options).ToList();
+    }
+
+    private sealed class SynchronousProgress(Action<InferenceProgress> report) : IProgress<InferenceProgress>
+    {
+        public void Report(InferenceProgress value) => report(value);
     }
 }

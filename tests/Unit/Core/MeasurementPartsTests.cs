@@ -1,0 +1,119 @@
+using EdgeLm.Core.Inference;
+using EdgeLm.Core.Inference.Worker;
+using EdgeLm.Core.Models;
+using EdgeLm.Tests.Support;
+
+namespace EdgeLm.Tests.Core;
+
+/// <summary>The pieces a measurement is built from, on known inputs.</summary>
+public sealed class MeasurementPartsTests
+{
+    [Fact]
+    public void PercentilesInterpolateBetweenRanks()
+    {
+        double[] values = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+
+        Assert.Equal(5.5, Percentiles.Of(values, 50), 9);
+        Assert.Equal(9.55, Percentiles.Of(values, 95), 9);
+        Assert.Equal(9.91, Percentiles.Of(values, 99), 9);
+        Assert.Equal(10, Percentiles.Of(values, 100), 9);
+        Assert.Equal(7, Percentiles.Of(new double[] { 7 }, 99), 9);
+    }
+
+    [Fact]
+    public void ContextMemoryAddsEveryDevicesBuffersFromLlamaCppsLog()
+    {
+        string[] log =
+        {
+            "llama_context:        CPU  output buffer size =     0.19 MiB",
+            "llama_kv_cache:      CUDA0 KV buffer size =   224.00 MiB",
+            "llama_kv_cache:        CPU KV buffer size =    32.00 MiB",
+            "llama_kv_cache: size =  256.00 MiB (  2048 cells,  16 layers,  1/1 seqs), K (f16):  128.00 MiB, V (f16):  128.00 MiB",
+            "sched_reserve:      CUDA0 compute buffer size =   164.01 MiB",
+            "sched_reserve:  CUDA_Host compute buffer size =    12.01 MiB",
+            "~llama_context:        CPU compute buffer size is  98.2520 MiB, matches expectation of  98.2520 MiB",
+        };
+
+        ContextMemory memory = ContextMemory.FromLog(log);
+
+        Assert.Equal(256L * 1024 * 1024, memory.KvCacheBytes);
+        Assert.Equal((long)Math.Round(176.02 * 1024 * 1024), memory.ComputeBufferBytes);
+    }
+
+    [Fact]
+    public void PeakResidentSetResetsOnRequest()
+    {
+        Assert.True(ProcessMemory.TryResetPeak());
+        long before = ProcessMemory.PeakRssBytes()!.Value;
+        byte[] big = GC.AllocateUninitializedArray<byte>(64 << 20, pinned: true);
+        Array.Fill(big, (byte)1);
+        long during = ProcessMemory.PeakRssBytes()!.Value;
+        GC.KeepAlive(big);
+
+        Assert.True(during >= before + (48 << 20), $"peak {before} -> {during} after touching 64 MiB");
+    }
+
+    [Fact]
+    public void ProcessMemoryReadsAFakeProcFolder()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("status"), "Name:\tedgelm\nVmPeak:\t  999 kB\nVmHWM:\t   13544 kB\nVmRSS:\t   10000 kB\n");
+
+        Assert.Equal(13544L * 1024, ProcessMemory.PeakRssBytes(folder.Path));
+        Assert.Null(ProcessMemory.PeakRssBytes(folder.File("missing")));
+        Assert.False(ProcessMemory.TryResetPeak(folder.File("missing")));
+    }
+
+    [Fact]
+    public void ModelHashIsTheFilesSha256AndIsCachedByPathSizeAndTime()
+    {
+        using var folder = new TempFolder();
+        string model = folder.File("m.gguf");
+        File.WriteAllBytes(model, new byte[] { 1, 2, 3 });
+        string cache = folder.File("cache");
+
+        string first = ModelHashes.Sha256(model, cache);
+        Assert.Equal("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", first);
+        Assert.Single(Directory.GetFiles(Path.Combine(cache, "model-sha256")));
+
+        // A changed file (size and time) is hashed again, not served from the cache.
+        File.WriteAllBytes(model, new byte[] { 1, 2, 3, 4 });
+        File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddMinutes(1));
+        Assert.NotEqual(first, ModelHashes.Sha256(model, cache));
+    }
+
+    [Fact]
+    public void WorkerMessagesRoundTripAndStrayLinesAreIgnored()
+    {
+        var message = new WorkerMessage
+        {
+            Type = WorkerMessage.ResultType,
+            Result = new RunMeasurement { PromptTokens = 3, DecodeMs = null, InterTokenP50Ms = 1.5, Output = "a\nb" },
+        };
+
+        WorkerMessage back = WorkerMessage.Parse(message.ToLine())!;
+
+        Assert.Equal(WorkerMessage.ResultType, back.Type);
+        Assert.Equal(3, back.Result!.PromptTokens);
+        Assert.Null(back.Result.DecodeMs);
+        Assert.Equal("a\nb", back.Result.Output);
+        Assert.DoesNotContain('\n', message.ToLine());
+        Assert.Null(WorkerMessage.Parse("ggml_backend: something printed to stdout"));
+        Assert.Null(WorkerMessage.Parse("{not json"));
+    }
+
+    [Theory]
+    [InlineData(134, "SIGABRT")]
+    [InlineData(137, "SIGKILL")]
+    [InlineData(139, "SIGSEGV")]
+    [InlineData(1, null)]
+    public void WorkerDeathsNameTheSignal(int exitCode, string? signal)
+    {
+        var e = new EdgeLmWorkerException("/m.gguf", exitCode, "generating token 3 of 8", new[] { "GGML_ASSERT(x) failed" });
+
+        Assert.Equal(signal, e.Signal);
+        Assert.Contains("/m.gguf", e.Message);
+        Assert.Contains("GGML_ASSERT(x) failed", e.Message);
+        Assert.Contains(signal ?? $"code {exitCode}", e.Message);
+    }
+}
