@@ -10,9 +10,11 @@ internal static class Usage
                                 [--layers N --embedding N --feed-forward N --heads N --kv-heads N --vocabulary N --context N --tied-output]
           edgelm model info     --model PATH
           edgelm model quantize --model PATH --quantization TYPE --out PATH [--force] [--threads N]
-          edgelm infer          --model PATH --prompt TEXT [--max-tokens N] [--threads N] [--gpu-layers N]
-                                [--context N] [--batch N] [--temperature T] [--top-k N] [--top-p P] [--min-p P]
-                                [--seed N] [--stop-at-eos] [--repeat N] [--flash-attn auto|on|off]
+          edgelm infer          --model PATH (--prompt TEXT | --prompt-tokens N) [--max-tokens N] [--threads N]
+                                [--gpu-layers N] [--context N] [--batch N] [--temperature T] [--top-k N] [--top-p P]
+                                [--min-p P] [--seed N] [--stop-at-eos] [--repeat N] [--warmup N] [--include-warmup]
+                                [--chat-template model|NAME] [--flash-attn auto|on|off] [--in-process]
+                                runs in a worker process that keeps the model loaded; --in-process for debugging
           edgelm version        which EdgeLm and llama.cpp run here, and from where
 
         Options on every command:

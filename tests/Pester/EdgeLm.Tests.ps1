@@ -279,12 +279,124 @@ Describe 'EdgeLm module' {
 
         It 'reports a missing model as an error naming the file' {
             $missing = Join-Path $TestDrive 'nope.gguf'
-            $result = Invoke-EdgeInference -Model $missing -MaxTokens 1 -ErrorAction SilentlyContinue -ErrorVariable failures
+            $result = Invoke-EdgeInference -Model $missing -Prompt 'x' -MaxTokens 1 -ErrorAction SilentlyContinue -ErrorVariable failures
 
             $result | Should -BeNullOrEmpty
             $failures | Should -HaveCount 1
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*'
             $failures[0].Exception.Message | Should -BeLike '*nope.gguf*'
+        }
+
+        It 'runs in a worker process and keeps the model loaded for every piped prompt' {
+            $prompts = Join-Path $TestDrive 'prompts.txt'
+            Set-Content -LiteralPath $prompts -Value 'first prompt', 'second, longer prompt here', 'third'
+            $results = Get-Content -LiteralPath $prompts | Invoke-EdgeInference -Model $model -MaxTokens 3
+
+            $results | Should -HaveCount 3
+            $results.Isolation | Sort-Object -Unique | Should -Be 'worker'
+            # One load served all three prompts.
+            ($results.LoadMs | Sort-Object -Unique) | Should -HaveCount 1
+            $results[1].PromptTokens | Should -BeGreaterThan $results[2].PromptTokens
+        }
+
+        It 'binds model files from Get-ChildItem by FullName' {
+            $results = Get-ChildItem -LiteralPath $modelDir -Filter 'tiny-q8.gguf' | Invoke-EdgeInference -Prompt 'x' -MaxTokens 2
+
+            $results | Should -HaveCount 1
+            $results.ModelPath | Should -Be $model
+        }
+
+        It 'builds random prompts of -PromptTokens ids' {
+            $result = Invoke-EdgeInference -Model $model -PromptTokens 32 -MaxTokens 2
+
+            $result.PromptTokens | Should -Be 32
+            $result.PromptSource | Should -Be 'random'
+        }
+
+        It 'emits warm-ups only with -IncludeWarmup' {
+            (Invoke-EdgeInference -Model $model -Prompt 'w' -MaxTokens 2 -Warmup 1) | Should -HaveCount 1
+            $all = Invoke-EdgeInference -Model $model -Prompt 'w' -MaxTokens 2 -Warmup 1 -IncludeWarmup
+
+            $all.Warmup | Should -Be @($true, $false)
+        }
+
+        It 'fills the timing and memory properties' {
+            $single.InterTokenP50Ms | Should -BeLessOrEqual $single.InterTokenP95Ms
+            $single.InterTokenP95Ms | Should -BeLessOrEqual $single.InterTokenP99Ms
+            $single.InterTokenP99Ms | Should -BeLessOrEqual $single.InterTokenMaxMs
+            $single.TimeToFirstTokenMs | Should -BeGreaterOrEqual $single.PrefillMs
+            $single.PeakRssBytes | Should -BeGreaterThan 0
+            $single.KvCacheBytes | Should -BeGreaterThan 0
+            $single.ModelSha256 | Should -Match '^[0-9a-f]{64}$'
+            $single.EnergyJoules | Should -BeNullOrEmpty
+        }
+
+        It 'runs in this process with -InProcess' {
+            (Invoke-EdgeInference -Model $model -Prompt 'x' -MaxTokens 2 -InProcess).Isolation | Should -Be 'in-process'
+        }
+
+        It 'runs with a pwsh-hosted worker where there is no dotnet' {
+            $env:EDGELM_WORKER_HOST = 'pwsh'
+            try {
+                $result = Invoke-EdgeInference -Model $model -Prompt 'x' -MaxTokens 2
+            }
+            finally {
+                Remove-Item Env:EDGELM_WORKER_HOST
+            }
+
+            $result.Isolation | Should -Be 'worker'
+            $result.GeneratedTokens | Should -Be 2
+        }
+
+        It 'survives a model that makes llama.cpp abort and goes on with the next one' {
+            # Rename the byte tokens 0x80-0xFF: the model loads, but tokenizing non-ASCII text aborts llama.cpp.
+            $bytes = [IO.File]::ReadAllBytes($model)
+            $text = [Text.Encoding]::Latin1.GetString($bytes)
+            foreach ($b in 0x80..0xFF) {
+                $at = $text.IndexOf(('<0x{0:X2}>' -f $b), [StringComparison]::Ordinal)
+                $at | Should -BeGreaterThan 0
+                $bytes[$at + 1] = [byte][char]'1'
+            }
+            $aborting = Join-Path $modelDir 'aborting.gguf'
+            [IO.File]::WriteAllBytes($aborting, $bytes)
+
+            $results = Get-Item -LiteralPath $aborting, $model | Invoke-EdgeInference -Prompt "h$([char]0xE9)llo" -MaxTokens 2 -ErrorAction SilentlyContinue -ErrorVariable died
+
+            $died | Should -HaveCount 1
+            $died[0].FullyQualifiedErrorId | Should -BeLike 'WorkerDied,*'
+            $died[0].Exception.Message | Should -BeLike '*aborting.gguf*SIGABRT*'
+            $results | Should -HaveCount 1
+            $results.ModelPath | Should -Be $model
+        }
+
+        It 'refuses bad settings before loading, with the numbers' {
+            { Invoke-EdgeInference -Model $model -PromptTokens 100 -MaxTokens 50 -ContextSize 120 -ErrorAction Stop } |
+                Should -Throw -ExpectedMessage '*120*150*'
+            { Invoke-EdgeInference -Model $model -Prompt 'x' -ChatTemplate 'no-such' -ErrorAction Stop } |
+                Should -Throw -ExpectedMessage "*unknown chat template 'no-such'*"
+        }
+
+        It 'stops within a token on Ctrl+C (StopProcessing) and keeps the runs already written' {
+            # Ctrl+C in a console calls StopProcessing, as PowerShell.Stop() does here.
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddCommand('Import-Module').AddParameter('Name', $manifestPath).AddStatement()
+                $null = $ps.AddCommand('Invoke-EdgeInference').AddParameter('Model', $model).AddParameter('PromptTokens', 8).
+                    AddParameter('MaxTokens', 3000).AddParameter('ContextSize', 3072).AddParameter('Repeat', 50)
+                $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+                $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while ($output.Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+                $ps.Stop()
+
+                $output.Count | Should -BeGreaterOrEqual 1
+                $output.Count | Should -BeLessThan 50
+                $output[0].GeneratedTokens | Should -Be 3000
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            }
+            finally {
+                $ps.Dispose()
+            }
         }
     }
 }

@@ -87,6 +87,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama)] internal static partial llama_batch llama_batch_get_one(int* tokens, int count);
     [LibraryImport(Llama)] internal static partial int llama_decode(IntPtr context, llama_batch batch);
     [LibraryImport(Llama)] internal static partial void llama_synchronize(IntPtr context);
+    [LibraryImport(Llama)] internal static partial float* llama_get_logits_ith(IntPtr context, int i);
     [LibraryImport(Llama)]
     internal static partial void llama_set_abort_callback(IntPtr context, delegate* unmanaged[Cdecl]<IntPtr, byte> callback, IntPtr data);
     [LibraryImport(Llama)] internal static partial llama_perf_context_data llama_perf_context(IntPtr context);

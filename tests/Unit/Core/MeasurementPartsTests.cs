@@ -117,3 +117,32 @@ public sealed class MeasurementPartsTests
         Assert.Contains(signal ?? $"code {exitCode}", e.Message);
     }
 }
+
+/// <summary>The greedy sampler's argmax against a plain loop, ties and tails included.</summary>
+public sealed class GreedySamplingTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(16)]
+    [InlineData(49152)]
+    [InlineData(151_937)]
+    public void ArgMaxIsTheFirstLargestValue(int length)
+    {
+        var random = new Random(length);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            float[] logits = Enumerable.Range(0, length).Select(_ => (float)Math.Round(random.NextDouble() * 20 - 10, 1)).ToArray();
+            int expected = 0;
+            for (int i = 1; i < length; i++)
+            {
+                if (logits[i] > logits[expected])
+                {
+                    expected = i;
+                }
+            }
+
+            Assert.Equal(expected, SamplerChain.ArgMax(logits));
+        }
+    }
+}
