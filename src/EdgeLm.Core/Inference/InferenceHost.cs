@@ -107,7 +107,7 @@ public sealed class InferenceHost : IDisposable
                 continue;
             }
 
-            yield return InferenceRecord.Compose(measured, info, request, backend, sha, timestamp,
+            yield return InferenceRecord.Describe(measured, info, request, backend, sha, timestamp,
                 repetition: warmup ? number : number - request.Warmup, warmup);
         }
     }

@@ -188,32 +188,33 @@ public sealed class ModelSession : IDisposable
         long end = Stopwatch.GetTimestamp();
         EngineCounters counters = llama.Counters;
         double prefillMs = Ms(prefillStart, prefillEnd);
-        var result = new RunMeasurement
+        var record = new InferenceResult
         {
+            Threads = llama.Options.Threads,
+            ContextSize = llama.Options.ContextSize,
+            BatchSize = llama.Options.BatchSize,
             PromptTokens = prompt.Length,
             GeneratedTokens = generated,
             StoppedAtEos = stoppedAtEos,
             // With no token generated (EOS first, when stopping at EOS) the first token never came: TTFT is the whole run.
             TimeToFirstTokenMs = Ms(start, generated > 0 ? stamps[0] : end),
             PrefillMs = prefillMs,
+            PrefillTokensPerSecond = prefillMs > 0 ? prompt.Length / prefillMs * 1000 : 0,
             TotalMs = Ms(start, end),
             EnginePrefillMs = counters.PromptMs,
-            EnginePromptTokens = counters.PromptTokens,
             EngineDecodeMs = counters.EvalMs,
-            EngineDecodeTokens = counters.EvalTokens,
             PeakRssBytes = ProcessMemory.PeakRssBytes(),
             PeakRssScope = peakReset ? ProcessMemory.RunScope : ProcessMemory.ProcessScope,
             KvCacheBytes = llama.Memory.KvCacheBytes,
             ComputeBufferBytes = llama.Memory.ComputeBufferBytes,
-            ContextSize = llama.Options.ContextSize,
-            BatchSize = llama.Options.BatchSize,
-            Threads = llama.Options.Threads,
             Output = Encoding.UTF8.GetString(output.ToArray()),
         };
 
         if (generated > 1)
         {
-            result.DecodeMs = Ms(stamps[0], stamps[generated - 1]);
+            double decodeMs = Ms(stamps[0], stamps[generated - 1]);
+            record.DecodeMs = decodeMs;
+            record.DecodeTokensPerSecond = decodeMs > 0 ? (generated - 1) / decodeMs * 1000 : null;
             var gaps = new double[generated - 1];
             for (int i = 1; i < generated; i++)
             {
@@ -221,13 +222,13 @@ public sealed class ModelSession : IDisposable
             }
 
             Array.Sort(gaps);
-            result.InterTokenP50Ms = Percentiles.Of(gaps, 50);
-            result.InterTokenP95Ms = Percentiles.Of(gaps, 95);
-            result.InterTokenP99Ms = Percentiles.Of(gaps, 99);
-            result.InterTokenMaxMs = gaps[^1];
+            record.InterTokenP50Ms = Percentiles.Of(gaps, 50);
+            record.InterTokenP95Ms = Percentiles.Of(gaps, 95);
+            record.InterTokenP99Ms = Percentiles.Of(gaps, 99);
+            record.InterTokenMaxMs = gaps[^1];
         }
 
-        return result;
+        return new RunMeasurement { Record = record, EnginePromptTokens = counters.PromptTokens, EngineDecodeTokens = counters.EvalTokens };
     }
 
     private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;

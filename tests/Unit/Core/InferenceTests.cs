@@ -76,11 +76,11 @@ public sealed class InferenceTests
         RunMeasurement text = session.Run(Spec(prompt: "count these tokens please"), null, CancellationToken.None);
         RunMeasurement random = session.Run(Spec(promptTokens: 100), null, CancellationToken.None);
 
-        Assert.Equal(text.EnginePromptTokens, text.PromptTokens);
-        Assert.Equal(100, random.PromptTokens);
+        Assert.Equal(text.EnginePromptTokens, text.Record.PromptTokens);
+        Assert.Equal(100, random.Record.PromptTokens);
         Assert.Equal(100, random.EnginePromptTokens);
         // The first generated token belongs to prefill; every later one is one engine decode.
-        Assert.Equal(random.GeneratedTokens - 1, random.EngineDecodeTokens);
+        Assert.Equal(random.Record.GeneratedTokens - 1, random.EngineDecodeTokens);
 
         InferenceResult r = Run(new InferenceRequest { PromptTokens = 100, MaxTokens = 4 }).Single();
         Assert.Equal(100, r.PromptTokens);

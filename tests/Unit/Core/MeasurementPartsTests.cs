@@ -88,15 +88,17 @@ public sealed class MeasurementPartsTests
         var message = new WorkerMessage
         {
             Type = WorkerMessage.ResultType,
-            Result = new RunMeasurement { PromptTokens = 3, DecodeMs = null, InterTokenP50Ms = 1.5, Output = "a\nb" },
+            Result = new RunMeasurement { Record = new InferenceResult { PromptTokens = 3, DecodeMs = null, InterTokenP50Ms = 1.5, Output = "a\nb" }, EngineDecodeTokens = 7 },
         };
 
         WorkerMessage back = WorkerMessage.Parse(message.ToLine())!;
 
         Assert.Equal(WorkerMessage.ResultType, back.Type);
-        Assert.Equal(3, back.Result!.PromptTokens);
-        Assert.Null(back.Result.DecodeMs);
-        Assert.Equal("a\nb", back.Result.Output);
+        Assert.Equal(3, back.Result!.Record.PromptTokens);
+        Assert.Equal(7, back.Result.EngineDecodeTokens);
+        Assert.Null(back.Result.Record.DecodeMs);
+        Assert.Equal(1.5, back.Result.Record.InterTokenP50Ms);
+        Assert.Equal("a\nb", back.Result.Record.Output);
         Assert.DoesNotContain('\n', message.ToLine());
         Assert.Null(WorkerMessage.Parse("ggml_backend: something printed to stdout"));
         Assert.Null(WorkerMessage.Parse("{not json"));
