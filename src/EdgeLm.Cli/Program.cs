@@ -101,6 +101,8 @@ internal static class Program
                 };
             case "infer":
                 return InferCommand.Run(rest, context);
+            case "device":
+                return DeviceCommand.Run(rest, context);
             case "worker":
                 return WorkerCommand.Run(rest);
             case "version":

@@ -12,6 +12,11 @@ internal sealed class RecordPrinter
     private static readonly Dictionary<Type, string[]> TableColumns = new()
     {
         [typeof(ModelInfo)] = new[] { "ModelName", "Architecture", "ParameterCount", "Quantization", "ContextLength", "Layers", "EmbeddingSize", "FileBytes" },
+        [typeof(DeviceProfile)] = new[]
+        {
+            "DeviceName", "BoardModel", "CpuModel", "PhysicalCores", "LogicalCores", "MaxCpuFrequencyMHz", "TotalMemoryBytes",
+            "GpuName", "PowerMode", "MaxTemperatureCelsius", "Throttled", "MemoryBandwidthBytesPerSecond",
+        },
         [typeof(InferenceResult)] = new[]
         {
             "ModelName", "Quantization", "Threads", "PromptTokens", "GeneratedTokens", "TimeToFirstTokenMs",

@@ -15,6 +15,8 @@ internal static class Usage
                                 [--min-p P] [--seed N] [--stop-at-eos] [--repeat N] [--warmup N] [--include-warmup]
                                 [--chat-template model|NAME] [--flash-attn auto|on|off] [--in-process]
                                 runs in a worker process that keeps the model loaded; --in-process for debugging
+          edgelm device         [--root DIR] [--measure-bandwidth] [--board-catalog PATH]
+                                the board: CPU, memory, GPU, power mode, thermals, price; bandwidth when measured
           edgelm version        which EdgeLm and llama.cpp run here, and from where
 
         Options on every command:

@@ -12,6 +12,8 @@ public static class ModelInspector
         long parameters = file.Tensors.Sum(t => t.Elements);
         long modelBytes = file.Tensors.Sum(t => t.Bytes);
         long? heads = file.GetIntegerOrMax(prefix + "attention.head_count");
+        bool tiedOutput = file.Tensors.Count > 0 && !file.Tensors.Any(t => t.Name == "output.weight");
+        long gatheredOnly = tiedOutput ? 0 : file.Tensors.Where(t => t.Name == "token_embd.weight").Sum(t => t.Bytes);
 
         return new ModelInfo
         {
@@ -29,11 +31,12 @@ public static class ModelInspector
             Heads = heads,
             KvHeads = file.GetIntegerOrMax(prefix + "attention.head_count_kv") ?? heads,
             VocabularySize = file.GetInteger(prefix + "vocab_size") ?? file.ArrayCount("tokenizer.ggml.tokens"),
-            TiedOutput = file.Tensors.Count > 0 && !file.Tensors.Any(t => t.Name == "output.weight"),
+            TiedOutput = tiedOutput,
             ChatTemplate = file.GetString("tokenizer.chat_template"),
             GgufVersion = file.Version,
             TensorCount = file.Tensors.Count,
             ModelBytes = modelBytes,
+            DecodeWeightBytes = modelBytes - gatheredOnly,
             FileBytes = file.FileBytes,
         };
     }

@@ -25,5 +25,10 @@ public sealed class ModelInfo
     public int TensorCount { get; set; }
     /// <summary>Bytes of tensor data (the weights) in the file.</summary>
     public long ModelBytes { get; set; }
+    /// <summary>
+    /// Weight bytes each generated token reads: every tensor except the input embedding table, of which one row
+    /// is gathered (unless it doubles as the output matrix). The basis of BandwidthUtilization.
+    /// </summary>
+    public long DecodeWeightBytes { get; set; }
     public long FileBytes { get; set; }
 }

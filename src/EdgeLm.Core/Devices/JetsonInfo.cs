@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+
+namespace EdgeLm.Core.Devices;
+
+/// <summary>
+/// A Jetson's L4T release (/etc/nv_tegra_release: "# R36 (release), REVISION: 4.3, ..."), the JetPack it
+/// belongs to, and the nvpmodel power mode: the id from /var/lib/nvpmodel/status ("pmode:0002") named by
+/// /etc/nvpmodel.conf ("&lt; POWER_MODEL ID=2 NAME=MAXN_SUPER &gt;"), or `nvpmodel -q` where those are unreadable.
+/// </summary>
+public sealed record JetsonInfo(string? L4TVersion, string? JetPackVersion, string? PowerMode, int? PowerModeId)
+{
+    private static readonly Regex Release = new(@"^#\s*R(\d+)\s*\(release\),\s*REVISION:\s*([0-9.]+)", RegexOptions.CultureInvariant);
+    private static readonly Regex Status = new(@"pmode:0*(\d+)", RegexOptions.CultureInvariant);
+    private static readonly Regex Model = new(@"<\s*POWER_MODEL\s+ID=(\d+)\s+NAME=([A-Za-z0-9_]+)\s*>", RegexOptions.CultureInvariant);
+    private static readonly Regex Default = new(@"<\s*PM_CONFIG\s+DEFAULT=(\d+)\s*>", RegexOptions.CultureInvariant);
+    private static readonly Regex Query = new(@"NV Power Mode:\s*(\S+)\s*\n\s*(\d+)", RegexOptions.CultureInvariant);
+
+    /// <summary>Null when the root is not a Jetson (no nv_tegra_release).</summary>
+    public static JetsonInfo? Read(ProbeRoot root, ExternalCommand commands)
+    {
+        string? release = root.Read("/etc/nv_tegra_release", expected: false);
+        if (release is null)
+        {
+            return null;
+        }
+
+        string? l4t = null, jetPack = null;
+        Match m = Release.Match(release);
+        if (m.Success)
+        {
+            l4t = $"{m.Groups[1].Value}.{m.Groups[2].Value}";
+            jetPack = JetPackFor(int.Parse(m.Groups[1].Value));
+        }
+
+        (string? name, int? id) = PowerModeFromFiles(root);
+        if (name is null)
+        {
+            Match q = Query.Match(commands.Run("nvpmodel", new[] { "-q" }, root) ?? string.Empty);
+            if (q.Success)
+            {
+                (name, id) = (q.Groups[1].Value, int.Parse(q.Groups[2].Value));
+            }
+            else
+            {
+                root.Warn("nvpmodel: power mode unknown (/var/lib/nvpmodel/status and nvpmodel -q gave none)");
+            }
+        }
+
+        return new JetsonInfo(l4t, jetPack, name, id);
+    }
+
+    private static (string? Name, int? Id) PowerModeFromFiles(ProbeRoot root)
+    {
+        string? conf = root.Read("/etc/nvpmodel.conf", expected: false);
+        if (conf is null)
+        {
+            return (null, null);
+        }
+
+        // nvpmodel writes the status file when a mode is set; until then the configured default applies.
+        string? status = root.Read("/var/lib/nvpmodel/status", expected: false);
+        Match s = Status.Match(status ?? string.Empty);
+        Match d = Default.Match(conf);
+        int? id = s.Success ? int.Parse(s.Groups[1].Value) : d.Success ? int.Parse(d.Groups[1].Value) : null;
+        if (id is null)
+        {
+            return (null, null);
+        }
+
+        string? name = Model.Matches(conf).Where(x => int.Parse(x.Groups[1].Value) == id).Select(x => x.Groups[2].Value).FirstOrDefault();
+        return (name, id);
+    }
+
+    /// <summary>
+    /// The JetPack major release of an L4T major (R32 is JetPack 4, R35 JetPack 5, R36 JetPack 6, R38 JetPack 7);
+    /// minor JetPack releases do not map one-to-one onto L4T revisions, so L4TVersion carries the detail.
+    /// </summary>
+    internal static string? JetPackFor(int major) => major switch
+    {
+        32 => "4",
+        35 => "5",
+        36 => "6",
+        38 => "7",
+        _ => null,
+    };
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace EdgeLm.Core.Devices;
+
+/// <summary>/proc/meminfo's totals (kB there, bytes here).</summary>
+public sealed record MemInfo(long? TotalBytes, long? AvailableBytes, long? SwapBytes)
+{
+    public static MemInfo Read(ProbeRoot root)
+    {
+        string? text = root.Read("/proc/meminfo");
+        if (text is null)
+        {
+            return new MemInfo(null, null, null);
+        }
+
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (string line in text.Split('\n'))
+        {
+            string[] parts = line.Split(new[] { ' ', '\t', ':' }, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long kb))
+            {
+                values[parts[0]] = kb * 1024;
+            }
+        }
+
+        return new MemInfo(Get(values, "MemTotal"), Get(values, "MemAvailable"), Get(values, "SwapTotal"));
+    }
+
+    private static long? Get(Dictionary<string, long> values, string key) => values.TryGetValue(key, out long v) ? v : null;
+}

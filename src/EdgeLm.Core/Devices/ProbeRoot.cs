@@ -1,0 +1,86 @@
+namespace EdgeLm.Core.Devices;
+
+/// <summary>
+/// The filesystem a probe reads: "/" on the device itself, or a snapshot tree of another board in tests
+/// (`--root`, `-Root`). A file that is missing or unreadable is never an exception: the read returns null
+/// and, where the file was expected, the reason joins <see cref="Warnings"/>.
+/// </summary>
+public sealed class ProbeRoot
+{
+    private readonly List<string> _warnings = new();
+
+    public ProbeRoot(string root = "/")
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    /// <summary>True when the root is this machine's own filesystem (so live tools such as llama.cpp describe it too).</summary>
+    public bool IsLiveSystem => Root == "/";
+
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    public void Warn(string message)
+    {
+        if (!_warnings.Contains(message))
+        {
+            _warnings.Add(message);
+        }
+    }
+
+    /// <summary>The path of <paramref name="absolute"/> (such as /proc/cpuinfo) under the root.</summary>
+    public string PathOf(string absolute) => Path.Combine(Root, absolute.TrimStart('/'));
+
+    /// <summary>The file's text, trimmed of whitespace and NULs; null (with a warning when <paramref name="expected"/>) when it cannot be read.</summary>
+    public string? Read(string absolute, bool expected = true)
+    {
+        string path = PathOf(absolute);
+        try
+        {
+            return File.ReadAllText(path).Trim().Trim('\0').Trim();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            if (expected)
+            {
+                Warn($"{absolute}: not found");
+            }
+        }
+        catch (UnauthorizedAccessException)
+        {
+            Warn($"{absolute}: permission denied");
+        }
+        catch (IOException e)
+        {
+            Warn($"{absolute}: {e.Message}");
+        }
+
+        return null;
+    }
+
+    /// <summary>A file's value as a number, or null.</summary>
+    public long? ReadLong(string absolute, bool expected = true) =>
+        long.TryParse(Read(absolute, expected), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long value)
+            ? value
+            : null;
+
+    /// <summary>Sub-folders of <paramref name="absolute"/> whose names start with <paramref name="prefix"/>, sorted; empty when it does not exist.</summary>
+    public IReadOnlyList<string> Folders(string absolute, string prefix)
+    {
+        string path = PathOf(absolute);
+        try
+        {
+            return Directory.Exists(path)
+                ? Directory.GetDirectories(path, prefix + "*").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray()
+                : Array.Empty<string>();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Warn($"{absolute}: {e.Message}");
+            return Array.Empty<string>();
+        }
+    }
+
+    public bool Exists(string absolute) => File.Exists(PathOf(absolute)) || Directory.Exists(PathOf(absolute));
+}
