@@ -18,10 +18,12 @@ public sealed record ThermalZones(IReadOnlyList<(string Type, double Celsius)> Z
         foreach (string zone in root.Folders(thermal, "thermal_zone"))
         {
             long? milli = root.ReadLong($"{thermal}/{zone}/temp", expected: false);
-            // Disabled zones read an error or a sentinel far below zero; neither is a temperature.
-            if (milli is long m && m > -40_000)
+            string type = root.Read($"{thermal}/{zone}/type", expected: false) ?? zone;
+            // Disabled zones read an error or a sentinel far below zero; the Jetson Nano's PMIC-Die zone is a
+            // constant 100 °C placeholder (jtop ignores it too). Neither is a temperature.
+            if (milli is long m && m > -40_000 && type != "PMIC-Die")
             {
-                zones.Add((root.Read($"{thermal}/{zone}/type", expected: false) ?? zone, m / 1000.0));
+                zones.Add((type, m / 1000.0));
             }
         }
 

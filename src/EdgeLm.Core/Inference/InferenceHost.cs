@@ -1,3 +1,4 @@
+using EdgeLm.Core.Devices;
 using EdgeLm.Core.Inference.Worker;
 using EdgeLm.Core.Models;
 
@@ -26,6 +27,7 @@ public sealed class InferenceHost : IDisposable
     private readonly InferenceHostOptions _options;
     private readonly Dictionary<string, string> _hashes = new(StringComparer.Ordinal);
     private IRunBackend? _backend;
+    private readonly Lazy<double?> _bandwidth = new(() => BandwidthCache.Load(BandwidthCache.LiveKey()));
 
     public InferenceHost(InferenceHostOptions? options = null)
     {
@@ -90,8 +92,14 @@ public sealed class InferenceHost : IDisposable
             int number = run;
             progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, "starting", 0, request.MaxTokens));
             string timestamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
-            RunMeasurement measured = Measure(backend, spec,
-                p => progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, p.Phase, p.Tokens, p.MaxTokens)), cancellationToken);
+            RunMeasurement measured;
+            ThermalObservation thermal;
+            using (ThermalMonitor monitor = ThermalMonitor.Start())
+            {
+                measured = Measure(backend, spec,
+                    p => progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, p.Phase, p.Tokens, p.MaxTokens)), cancellationToken);
+                thermal = monitor.Stop();
+            }
 
             // Hashing reads the whole file: after the first run, so it neither warms the page cache before the
             // first load nor competes with a measurement (the worker waits for the next run).
@@ -108,7 +116,7 @@ public sealed class InferenceHost : IDisposable
             }
 
             yield return InferenceRecord.Describe(measured, info, request, backend, sha, timestamp,
-                repetition: warmup ? number : number - request.Warmup, warmup);
+                repetition: warmup ? number : number - request.Warmup, warmup, thermal, _bandwidth.Value);
         }
     }
 

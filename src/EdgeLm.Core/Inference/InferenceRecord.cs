@@ -1,3 +1,4 @@
+using EdgeLm.Core.Devices;
 using EdgeLm.Core.Models;
 
 namespace EdgeLm.Core.Inference;
@@ -6,13 +7,12 @@ namespace EdgeLm.Core.Inference;
 internal static class InferenceRecord
 {
     public static InferenceResult Describe(RunMeasurement measured, ModelInfo info, InferenceRequest request, IRunBackend backend,
-        string sha256, string timestamp, int repetition, bool warmup)
+        string sha256, string timestamp, int repetition, bool warmup, ThermalObservation thermal, double? bandwidth)
     {
         InferenceResult r = measured.Record;
         r.RunId = Guid.NewGuid().ToString("N");
         r.Timestamp = timestamp;
-        // The device profile (Get-DeviceProfile) names the board; until it is wired in, the host name stands for it.
-        r.DeviceName = Environment.MachineName;
+        r.DeviceName = DeviceIdentity.Name();
         r.HostName = Environment.MachineName;
         r.Repetition = repetition;
         r.Warmup = warmup;
@@ -34,6 +34,15 @@ internal static class InferenceRecord
         r.LlamaVersion = backend.LlamaVersion;
         r.Isolation = backend.Isolation;
         r.LoadMs = backend.StartMs + measured.ModelLoadMs;
+        r.MaxTemperatureCelsius = thermal.MaxTemperatureCelsius;
+        r.MinCpuFrequencyMHz = thermal.MinCpuFrequencyMHz;
+        r.Throttled = thermal.Throttled;
+
+        // Each generated token reads the weights it multiplies and the KV cache up to its position; the mean
+        // position over the decode phase is the prompt plus half the generation.
+        double kvPerPosition = r.ContextSize > 0 ? (double)r.KvCacheBytes / r.ContextSize : 0;
+        r.DecodeBytesPerToken = info.DecodeWeightBytes + (long)(kvPerPosition * (r.PromptTokens + r.GeneratedTokens / 2.0));
+        r.BandwidthUtilization = bandwidth is > 0 && r.DecodeTokensPerSecond is double tps ? tps * r.DecodeBytesPerToken / bandwidth.Value : null;
         return r;
     }
 }

@@ -65,6 +65,10 @@ public sealed class InferenceResult
     public string PeakRssScope { get; set; } = string.Empty;
     public long KvCacheBytes { get; set; }
     public long ComputeBufferBytes { get; set; }
+    /// <summary>Bytes a generated token reads: the weights it multiplies plus the KV cache at the run's mean position.</summary>
+    public long DecodeBytesPerToken { get; set; }
+    /// <summary>DecodeTokensPerSecond x DecodeBytesPerToken / the device's measured memory bandwidth (null until measured).</summary>
+    public double? BandwidthUtilization { get; set; }
 
     // Energy (records.md definitions; null until measured)
     public double? EnergyJoules { get; set; }
@@ -79,7 +83,7 @@ public sealed class InferenceResult
     public string? EnergyScope { get; set; }
     public string? EnergyMethod { get; set; }
 
-    // Thermal (null until monitored)
+    // Thermal (sampled by the host during the run; null where the device exposes no sensor)
     public double? MaxTemperatureCelsius { get; set; }
     public double? MinCpuFrequencyMHz { get; set; }
     public bool? Throttled { get; set; }

@@ -185,3 +185,41 @@ public sealed class CliTests : IDisposable
         return (exit, stdout.ToString(), stderr.ToString());
     }
 }
+
+/// <summary>edgelm device against snapshot trees, as a process.</summary>
+public sealed class DeviceCliTests
+{
+    private static string Fixture(string name) => Path.Combine(Repository.Root, "tests", "Fixtures", "devices", name);
+
+    [Fact]
+    public void ARootWithoutSysIsAProfileWithWarningsAndExitZero()
+    {
+        var run = ProcessRunner.Edgelm("device", "--root", Fixture("container-no-sys"), "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Out.Trim());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("PhysicalCores").ValueKind);
+        Assert.Contains("not found", json.RootElement.GetProperty("Warnings").GetString());
+    }
+
+    [Fact]
+    public void DeviceNameComesFromTheEnvironmentAndTheTableShowsTheBoard()
+    {
+        var run = ProcessRunner.Run("dotnet", new[] { Path.Combine(AppContext.BaseDirectory, "edgelm.dll"), "device", "--root", Fixture("raspberry-pi-5-8gb") },
+            new Dictionary<string, string> { ["EDGELM_DEVICE_NAME"] = "pi5-kitchen", ["PATH"] = Path.Combine(Fixture("raspberry-pi-5-8gb"), "bin") + ":/usr/bin:/bin" });
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("pi5-kitchen", run.Out);
+        Assert.Contains("Raspberry Pi 5 Model B Rev 1.0", run.Out);
+        Assert.Contains("4x Cortex-A76", run.Out);
+    }
+
+    [Fact]
+    public void AMissingRootIsAUsageError()
+    {
+        var run = ProcessRunner.Edgelm("device", "--root", "/nonexistent/root");
+
+        Assert.Equal(2, run.Exit);
+        Assert.StartsWith("edgelm: device: --root /nonexistent/root is not a folder", run.Err);
+    }
+}

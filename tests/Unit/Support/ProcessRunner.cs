@@ -5,9 +5,14 @@ namespace EdgeLm.Tests.Support;
 /// <summary>Runs a program to completion and returns what it said.</summary>
 public static class ProcessRunner
 {
-    public static (int Exit, string Out, string Err) Run(string program, IEnumerable<string> args)
+    public static (int Exit, string Out, string Err) Run(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
