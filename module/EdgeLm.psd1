@@ -15,6 +15,7 @@
     FormatsToProcess     = @('EdgeLm.Format.ps1xml')
     CmdletsToExport      = @(
         'Convert-EdgeModel'
+        'Get-DeviceProfile'
         'Get-EdgeModel'
         'Invoke-EdgeInference'
         'New-EdgeSyntheticModel'

@@ -399,4 +399,49 @@ Describe 'EdgeLm module' {
             }
         }
     }
+
+    Context 'Get-DeviceProfile' {
+        BeforeAll {
+            $fixtures = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'Fixtures', 'devices'))
+        }
+
+        It 'describes this machine' {
+            $device = Get-DeviceProfile
+
+            $device.PSObject.TypeNames[0] | Should -Be 'EdgeLm.DeviceProfile'
+            $device.LogicalCores | Should -Be ([Environment]::ProcessorCount)
+            $device.TotalMemoryBytes | Should -BeGreaterThan 0
+            $device.LlamaVersion | Should -BeLike '0.5.0*'
+        }
+
+        It 'reads a board snapshot with -Root and exports to CSV as one flat row' {
+            $pi = Get-DeviceProfile -Root (Join-Path $fixtures 'raspberry-pi-5-8gb')
+            $csv = Join-Path $TestDrive 'device.csv'
+            $pi | Export-Csv -LiteralPath $csv -NoTypeInformation
+            $row = Import-Csv -LiteralPath $csv
+
+            $row | Should -HaveCount 1
+            $row.BoardModel | Should -Be 'Raspberry Pi 5 Model B Rev 1.0'
+            $row.CpuModel | Should -Be '4x Cortex-A76'
+            $row.PriceUsd | Should -Be '80'
+            foreach ($property in $row.PSObject.Properties) {
+                $property.Value | Should -Not -Be 'System.Object[]' -Because "$($property.Name) must be a scalar"
+            }
+        }
+
+        It 'gives nulls and warnings, not errors, for a container without /sys' {
+            $container = Get-DeviceProfile -Root (Join-Path $fixtures 'container-no-sys') -ErrorVariable failures
+
+            $failures | Should -BeNullOrEmpty
+            $container.PhysicalCores | Should -BeNullOrEmpty
+            $container.Warnings | Should -BeLike '*not found*'
+        }
+
+        It 'shows the default table view' {
+            $table = Get-DeviceProfile -Root (Join-Path $fixtures 'jetson-orin-nano-jp6') | Format-Table | Out-String
+
+            $table | Should -BeLike '*PowerMode*'
+            $table | Should -BeLike '*15W*'
+        }
+    }
 }

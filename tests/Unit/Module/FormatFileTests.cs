@@ -31,6 +31,7 @@ public sealed class FormatFileTests : IDisposable
         string[] typeNames = Views(format).SelectMany(v => v.Element("ViewSelectedBy")!.Elements("TypeName")).Select(t => t.Value.Trim()).ToArray();
         Assert.Contains("EdgeLm.ModelInfo", typeNames);
         Assert.Contains("EdgeLm.InferenceResult", typeNames);
+        Assert.Contains("EdgeLm.DeviceProfile", typeNames);
         string[] names = Views(format).Select(v => (string?)v.Element("Name") ?? string.Empty).ToArray();
         Assert.DoesNotContain(string.Empty, names);
         Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
