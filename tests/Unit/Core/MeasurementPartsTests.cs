@@ -148,3 +148,46 @@ public sealed class GreedySamplingTests
         }
     }
 }
+
+/// <summary>How a record is completed from its measurement: identity, thermal figures, bandwidth utilization.</summary>
+public sealed class InferenceRecordTests
+{
+    [Fact]
+    public void BandwidthUtilizationIsDecodeTrafficOverBandwidth()
+    {
+        var measured = new RunMeasurement
+        {
+            Record = new InferenceResult { PromptTokens = 100, GeneratedTokens = 101, DecodeTokensPerSecond = 20, KvCacheBytes = 1024 * 1000, ContextSize = 1024 },
+        };
+        var info = new ModelInfo { ModelName = "m", DecodeWeightBytes = 500_000_000 };
+
+        measured.ModelLoadMs = 40;
+        InferenceResult r = InferenceRecord.Describe(measured, info, new InferenceRequest { MaxTokens = 101 }, new FakeBackend(), "sha", "t", 1, false,
+            new EdgeLm.Core.Devices.ThermalObservation(61.5, 1500, true), bandwidth: 20e9);
+
+        // 1000 KV bytes per position, mean position 100 + 101/2 = 150.5.
+        Assert.Equal(500_000_000 + 150_500, r.DecodeBytesPerToken);
+        Assert.Equal(20.0 * 500_150_500 / 20e9, r.BandwidthUtilization!.Value, 12);
+        Assert.Equal(61.5, r.MaxTemperatureCelsius);
+        Assert.Equal(1500, r.MinCpuFrequencyMHz);
+        Assert.True(r.Throttled);
+        Assert.Equal(12.5 + 40, r.LoadMs);
+
+        InferenceResult unmeasured = InferenceRecord.Describe(new RunMeasurement { Record = new InferenceResult { DecodeTokensPerSecond = 20 } }, info,
+            new InferenceRequest(), new FakeBackend(), "sha", "t", 1, false, new EdgeLm.Core.Devices.ThermalObservation(null, null, null), bandwidth: null);
+        Assert.Null(unmeasured.BandwidthUtilization);
+    }
+
+    private sealed class FakeBackend : IRunBackend
+    {
+        public string Isolation => "worker";
+        public bool Alive => true;
+        public double StartMs => 12.5;
+        public string LlamaVersion => "0.5.0";
+        public string Backend => "cpu:test";
+        public IReadOnlyList<string> ChatTemplates => Array.Empty<string>();
+        public bool Serves(RunSpec spec) => true;
+        public RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public void Dispose() { }
+    }
+}
