@@ -154,6 +154,22 @@ internal sealed class CommandLine
             : throw new UsageException($"{Command}: --{name} must be a number, not '{text}'");
     }
 
+    public double? Double(string name, double min = double.MinValue)
+    {
+        string? text = Get(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        {
+            throw new UsageException($"{Command}: --{name} must be a number, not '{text}'");
+        }
+
+        return value >= min ? value : throw new UsageException($"{Command}: --{name} must be at least {min}, not {text}");
+    }
+
     public OutputFormat Format => Get("format") switch
     {
         null or "table" => OutputFormat.Table,

@@ -101,6 +101,10 @@ internal static class Program
                 };
             case "infer":
                 return InferCommand.Run(rest, context);
+            case "power-sources":
+                return EnergyCommands.PowerSources(rest, context);
+            case "energy":
+                return EnergyCommands.Energy(rest, context);
             case "device":
                 return DeviceCommand.Run(rest, context);
             case "worker":

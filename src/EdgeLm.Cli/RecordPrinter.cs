@@ -12,6 +12,12 @@ internal sealed class RecordPrinter
     private static readonly Dictionary<Type, string[]> TableColumns = new()
     {
         [typeof(ModelInfo)] = new[] { "ModelName", "Architecture", "ParameterCount", "Quantization", "ContextLength", "Layers", "EmbeddingSize", "FileBytes" },
+        [typeof(PowerSourceInfo)] = new[] { "Name", "Kind", "Scope", "Method", "Readable", "Default", "Reason" },
+        [typeof(EnergyMeasurement)] = new[]
+        {
+            "DurationSeconds", "EnergyJoules", "AveragePowerWatts", "PeakPowerWatts", "IdlePowerWatts", "NetEnergyJoules", "Samples",
+            "EnergySource", "EnergyScope", "EnergyMethod",
+        },
         [typeof(DeviceProfile)] = new[]
         {
             "DeviceName", "BoardModel", "CpuModel", "PhysicalCores", "LogicalCores", "MaxCpuFrequencyMHz", "TotalMemoryBytes",

@@ -17,6 +17,10 @@ internal static class Usage
                                 runs in a worker process that keeps the model loaded; --in-process for debugging
           edgelm device         [--root DIR] [--measure-bandwidth] [--board-catalog PATH]
                                 the board: CPU, memory, GPU, power mode, thermals, price; bandwidth when measured
+          edgelm power-sources  [--root DIR] [--meter KIND=ADDRESS]
+                                every power and energy source found, readable or not and why; the default marked
+          edgelm energy         [--root DIR] [--source NAME] [--interval-ms N] [--baseline SECONDS] [--meter KIND=ADDRESS]
+                                (--duration SECONDS | -- COMMAND [ARGS...])
           edgelm version        which EdgeLm and llama.cpp run here, and from where
 
         Options on every command:

@@ -8,6 +8,7 @@ namespace EdgeLm.Core.Devices;
 public sealed class ProbeRoot
 {
     private readonly List<string> _warnings = new();
+    private readonly HashSet<string> _denied = new(StringComparer.Ordinal);
 
     public ProbeRoot(string root = "/")
     {
@@ -29,16 +30,32 @@ public sealed class ProbeRoot
         }
     }
 
+    /// <summary>
+    /// Makes reads of <paramref name="absolute"/> fail as permission denied: tests run as root, whom the kernel
+    /// never refuses, yet must show how a root-only file (RAPL's energy_uj) is reported.
+    /// </summary>
+    internal void DenyForTesting(string absolute) => _denied.Add(absolute);
+
+    /// <summary>Reads a file's raw text, throwing what the filesystem throws (for callers that report errors themselves).</summary>
+    public string ReadRaw(string absolute)
+    {
+        if (_denied.Contains(absolute))
+        {
+            throw new UnauthorizedAccessException($"Access to the path '{PathOf(absolute)}' is denied.");
+        }
+
+        return File.ReadAllText(PathOf(absolute));
+    }
+
     /// <summary>The path of <paramref name="absolute"/> (such as /proc/cpuinfo) under the root.</summary>
     public string PathOf(string absolute) => Path.Combine(Root, absolute.TrimStart('/'));
 
     /// <summary>The file's text, trimmed of whitespace and NULs; null (with a warning when <paramref name="expected"/>) when it cannot be read.</summary>
     public string? Read(string absolute, bool expected = true)
     {
-        string path = PathOf(absolute);
         try
         {
-            return File.ReadAllText(path).Trim().Trim('\0').Trim();
+            return ReadRaw(absolute).Trim().Trim('\0').Trim();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

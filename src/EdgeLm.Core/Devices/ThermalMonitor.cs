@@ -16,7 +16,8 @@ public sealed class ThermalMonitor : IDisposable
     private readonly string _root;
     private readonly ExternalCommand _commands;
     private readonly Thread _thread;
-    private readonly ManualResetEventSlim _stop = new();
+    // No spinning before blocking: a sampler waking 10 times a second must cost next to nothing.
+    private readonly ManualResetEventSlim _stop = new(false, 0);
     private readonly long _throttleCountAtStart;
     private readonly Throttling? _firmwareAtStart;
     private double? _maxTemperature;

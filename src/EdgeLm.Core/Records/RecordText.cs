@@ -11,7 +11,8 @@ namespace EdgeLm;
 /// </summary>
 public static class RecordText
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    // Relaxed escaping: JSON Lines for files and pipes, not HTML, so '+' and '<' stay readable.
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IReadOnlyList<PropertyInfo> Properties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead).ToArray();
