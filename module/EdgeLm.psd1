@@ -17,7 +17,9 @@
         'Convert-EdgeModel'
         'Get-DeviceProfile'
         'Get-EdgeModel'
+        'Get-EdgePowerSource'
         'Invoke-EdgeInference'
+        'Measure-EdgeEnergy'
         'New-EdgeSyntheticModel'
     )
     FunctionsToExport    = @()

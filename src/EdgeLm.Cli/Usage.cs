@@ -14,6 +14,7 @@ internal static class Usage
                                 [--gpu-layers N] [--context N] [--batch N] [--temperature T] [--top-k N] [--top-p P]
                                 [--min-p P] [--seed N] [--stop-at-eos] [--repeat N] [--warmup N] [--include-warmup]
                                 [--chat-template model|NAME] [--flash-attn auto|on|off] [--in-process]
+                                [--energy [--energy-source NAME] [--baseline SECONDS] [--meter KIND=ADDRESS]]
                                 runs in a worker process that keeps the model loaded; --in-process for debugging
           edgelm device         [--root DIR] [--measure-bandwidth] [--board-catalog PATH]
                                 the board: CPU, memory, GPU, power mode, thermals, price; bandwidth when measured

@@ -231,6 +231,19 @@ public abstract class EdgeLmCmdlet : PSCmdlet, IDisposable
         return file;
     }
 
+    /// <summary>-Root as a file-system folder ("/" when not given); terminating when it is not a folder.</summary>
+    protected string ResolveRoot(string? root)
+    {
+        string folder = root is null ? "/" : ResolveFileSystemPath(root, "Root");
+        if (!Directory.Exists(folder))
+        {
+            ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"-Root {folder} is not a folder; give the folder holding the board's proc/ and sys/."),
+                "RootNotFound", ErrorCategory.ObjectNotFound, folder));
+        }
+
+        return folder;
+    }
+
     /// <summary>True when the user bound the parameter (so Core's default is left alone otherwise).</summary>
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 

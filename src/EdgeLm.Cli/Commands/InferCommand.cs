@@ -9,8 +9,8 @@ internal static class InferCommand
     public static int Run(string[] args, CommandContext context)
     {
         var line = CommandLine.Parse("infer", args,
-            new[] { "model", "prompt", "prompt-tokens", "max-tokens", "threads", "gpu-layers", "context", "batch", "temperature", "top-k", "top-p", "min-p", "seed", "repeat", "warmup", "flash-attn", "chat-template" },
-            new[] { "stop-at-eos", "in-process", "include-warmup" });
+            new[] { "model", "prompt", "prompt-tokens", "max-tokens", "threads", "gpu-layers", "context", "batch", "temperature", "top-k", "top-p", "min-p", "seed", "repeat", "warmup", "flash-attn", "chat-template", "energy-source", "baseline", "meter" },
+            new[] { "stop-at-eos", "in-process", "include-warmup", "energy" });
         int? promptTokens = line.Int("prompt-tokens", min: 1);
         string? prompt = line.Get("prompt");
         if ((prompt is null) == (promptTokens is null))
@@ -28,6 +28,9 @@ internal static class InferCommand
             StopAtEos = line.Has("stop-at-eos"),
             InProcess = line.Has("in-process"),
             IncludeWarmup = line.Has("include-warmup"),
+            MeasureEnergy = line.Has("energy"),
+            EnergySource = line.Get("energy-source"),
+            Meter = line.Get("meter"),
             Threads = line.Int("threads", min: 1),
             ContextSize = line.Int("context", min: 1),
             BatchSize = line.Int("batch", min: 1),
@@ -41,6 +44,11 @@ internal static class InferCommand
         request.Seed = (uint)(line.ULong("seed") ?? request.Seed);
         request.Repeat = line.Int("repeat", min: 1) ?? request.Repeat;
         request.Warmup = line.Int("warmup", min: 0) ?? request.Warmup;
+        request.BaselineSeconds = line.Double("baseline", min: 0) ?? request.BaselineSeconds;
+        if (!request.MeasureEnergy && (line.Has("energy-source") || line.Has("baseline") || line.Has("meter")))
+        {
+            throw new UsageException("infer: --energy-source, --baseline and --meter need --energy");
+        }
         request.FlashAttention = line.Get("flash-attn") switch
         {
             null or "auto" => FlashAttention.Auto,

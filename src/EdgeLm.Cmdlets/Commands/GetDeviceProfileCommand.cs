@@ -32,12 +32,7 @@ public sealed class GetDeviceProfileCommand : EdgeLmCmdlet
 
     protected override void EndProcessing()
     {
-        string root = Root is null ? "/" : ResolveFileSystemPath(Root, nameof(Root));
-        if (!Directory.Exists(root))
-        {
-            ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"-Root {root} is not a folder; give the folder holding the board's proc/ and sys/."),
-                "RootNotFound", ErrorCategory.ObjectNotFound, root));
-        }
+        string root = ResolveRoot(Root);
 
         var options = new DeviceProbeOptions
         {

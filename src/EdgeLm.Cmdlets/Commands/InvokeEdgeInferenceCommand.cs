@@ -99,6 +99,25 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
     [ArgumentCompleter(typeof(ChatTemplateCompleter))]
     public string? ChatTemplate { get; set; }
 
+    /// <summary>Measures energy of every run (EnergyJoules, JoulesPerToken, prefill and decode energy).</summary>
+    [Parameter]
+    public SwitchParameter MeasureEnergy { get; set; }
+
+    /// <summary>Power sources to read ('+'-joined names from Get-EdgePowerSource); default: the widest trustworthy scope.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? EnergySource { get; set; }
+
+    /// <summary>Idle baseline before the first run, measured once per session and power source (default 10 s; 0 = none).</summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double BaselineSeconds { get; set; }
+
+    /// <summary>An external meter, KIND=ADDRESS (shelly-gen1, shelly-gen2, tasmota, command).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Meter { get; set; }
+
     /// <summary>Run llama.cpp in this PowerShell process instead of a worker: for debugging only.</summary>
     [Parameter]
     public SwitchParameter InProcess { get; set; }
@@ -176,6 +195,10 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
         if (IsBound(nameof(Warmup))) request.Warmup = Warmup;
         if (IsBound(nameof(FlashAttention))) request.FlashAttention = FlashAttention;
         request.IncludeWarmup = IncludeWarmup.IsPresent;
+        request.MeasureEnergy = MeasureEnergy.IsPresent;
+        request.EnergySource = EnergySource;
+        request.Meter = Meter;
+        if (IsBound(nameof(BaselineSeconds))) request.BaselineSeconds = BaselineSeconds;
         request.InProcess = InProcess.IsPresent;
         request.ChatTemplate = ChatTemplate;
         if (NativeLibraryPath is not null)

@@ -80,6 +80,7 @@ public static class DeviceProbe
         AddLlamaView(profile, root, options.NativeDirectory);
         AddCatalog(profile, root, options.BoardCatalogFile);
         AddBandwidth(profile, root, options.MeasureBandwidth, cancellationToken);
+        AddPowerSources(profile, root, commands);
         profile.Warnings = root.Warnings.Count == 0 ? null : string.Join("; ", root.Warnings);
         return profile;
     }
@@ -210,6 +211,14 @@ public static class DeviceProbe
             profile.GpuName = entry.Gpu;
             profile.GpuMemoryBytes = entry.GpuSharesMemory ? null : profile.GpuMemoryBytes;
         }
+    }
+
+    private static void AddPowerSources(DeviceProfile profile, ProbeRoot root, ExternalCommand commands)
+    {
+        using EdgeLm.Core.Energy.PowerSourceSet sources = EdgeLm.Core.Energy.PowerSourceDiscovery.Discover(root, commands,
+            Environment.GetEnvironmentVariable(EdgeLm.Core.Energy.MeterSource.Variable));
+        string[] readable = sources.All.Where(s => s.Readable).Select(s => s.Name).ToArray();
+        profile.PowerSources = readable.Length == 0 ? null : string.Join(";", readable);
     }
 
     private static void AddBandwidth(DeviceProfile profile, ProbeRoot root, bool measure, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ public sealed class InferenceHost : IDisposable
     private readonly InferenceHostOptions _options;
     private readonly Dictionary<string, string> _hashes = new(StringComparer.Ordinal);
     private IRunBackend? _backend;
+    private RunEnergy? _energy;
     private readonly Lazy<double?> _bandwidth = new(() => BandwidthCache.Load(BandwidthCache.LiveKey()));
 
     public InferenceHost(InferenceHostOptions? options = null)
@@ -56,6 +57,8 @@ public sealed class InferenceHost : IDisposable
     {
         _backend?.Dispose();
         _backend = null;
+        _energy?.Dispose();
+        _energy = null;
     }
 
     private IEnumerable<InferenceResult> RunValidated(InferenceRequest request, ModelInfo info, int threads,
@@ -83,6 +86,7 @@ public sealed class InferenceHost : IDisposable
 
         IRunBackend backend = Acquire(request, spec, cancellationToken);
         spec.ChatTemplate = InferenceValidation.ResolveChatTemplate(request.ChatTemplate, info, backend.ChatTemplates);
+        RunEnergy? energy = request.MeasureEnergy ? AcquireEnergy(request, info, progress, cancellationToken) : null;
 
         int runs = request.Warmup + request.Repeat;
         for (int run = 1; run <= runs; run++)
@@ -96,8 +100,10 @@ public sealed class InferenceHost : IDisposable
             ThermalObservation thermal;
             using (ThermalMonitor monitor = ThermalMonitor.Start())
             {
+                energy?.Edge();
                 measured = Measure(backend, spec,
                     p => progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, p.Phase, p.Tokens, p.MaxTokens)), cancellationToken);
+                energy?.Edge();
                 thermal = monitor.Stop();
             }
 
@@ -115,9 +121,26 @@ public sealed class InferenceHost : IDisposable
                 continue;
             }
 
-            yield return InferenceRecord.Describe(measured, info, request, backend, sha, timestamp,
+            InferenceResult record = InferenceRecord.Describe(measured, info, request, backend, sha, timestamp,
                 repetition: warmup ? number : number - request.Warmup, warmup, thermal, _bandwidth.Value);
+            energy?.Fill(record, measured, baseline: request.BaselineSeconds > 0);
+            yield return record;
         }
+    }
+
+    // One sampler per host and energy settings; the baseline is measured before the first run (model not yet loaded).
+    private RunEnergy AcquireEnergy(InferenceRequest request, ModelInfo info, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (_energy is not null && _energy.Key == RunEnergy.KeyOf(request))
+        {
+            return _energy;
+        }
+
+        _energy?.Dispose();
+        _energy = null;
+        progress?.Report(new InferenceProgress(info.ModelName, 0, request.Warmup + request.Repeat, false, $"measuring the idle baseline ({request.BaselineSeconds:0.#} s)", 0, request.MaxTokens));
+        _energy = RunEnergy.Open(request, cancellationToken);
+        return _energy;
     }
 
     private RunMeasurement Measure(IRunBackend backend, RunSpec spec, Action<RunProgress> progress, CancellationToken cancellationToken)

@@ -45,6 +45,18 @@ public sealed class InferenceRequest
     /// <summary>Emit warm-up runs too, marked Warmup = true.</summary>
     public bool IncludeWarmup { get; set; }
 
+    /// <summary>Measure energy of every run (EnergyJoules, JoulesPerToken, ... of the record).</summary>
+    public bool MeasureEnergy { get; set; }
+
+    /// <summary>Power sources to read ('+'-joined); null = the widest trustworthy scope found.</summary>
+    public string? EnergySource { get; set; }
+
+    /// <summary>An external meter, KIND=ADDRESS; null = $EDGELM_METER.</summary>
+    public string? Meter { get; set; }
+
+    /// <summary>Seconds of idle baseline, measured once per process and power source before the first run.</summary>
+    public double BaselineSeconds { get; set; } = 10;
+
     /// <summary>Run llama.cpp in this process instead of a worker (for debugging: a crash takes this process down).</summary>
     public bool InProcess { get; set; }
 

@@ -228,7 +228,17 @@ public sealed class ModelSession : IDisposable
             record.InterTokenMaxMs = gaps[^1];
         }
 
-        return new RunMeasurement { Record = record, EnginePromptTokens = counters.PromptTokens, EngineDecodeTokens = counters.EvalTokens };
+        return new RunMeasurement
+        {
+            Record = record,
+            EnginePromptTokens = counters.PromptTokens,
+            EngineDecodeTokens = counters.EvalTokens,
+            StartTimestamp = start,
+            PrefillStartTimestamp = prefillStart,
+            FirstTokenTimestamp = generated > 0 ? stamps[0] : end,
+            LastTokenTimestamp = generated > 0 ? stamps[generated - 1] : end,
+            EndTimestamp = end,
+        };
     }
 
     private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;

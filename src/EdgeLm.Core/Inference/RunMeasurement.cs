@@ -15,4 +15,14 @@ public sealed class RunMeasurement
 
     /// <summary>Loading the weights and creating the context this run used (whenever that happened).</summary>
     public double ModelLoadMs { get; set; }
+
+    /// <summary>
+    /// Stopwatch timestamps of the run's edges and phases. Stopwatch is CLOCK_MONOTONIC on Linux, one clock for every
+    /// process, so the host's energy sampler can split a worker's run into prefill and decode energy.
+    /// </summary>
+    public long StartTimestamp { get; set; }
+    public long PrefillStartTimestamp { get; set; }
+    public long FirstTokenTimestamp { get; set; }
+    public long LastTokenTimestamp { get; set; }
+    public long EndTimestamp { get; set; }
 }

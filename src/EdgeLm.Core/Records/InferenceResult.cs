@@ -82,6 +82,8 @@ public sealed class InferenceResult
     public string? EnergySource { get; set; }
     public string? EnergyScope { get; set; }
     public string? EnergyMethod { get; set; }
+    /// <summary>Sampler readings inside the run's window; few samples mean a rough figure.</summary>
+    public int? EnergySamples { get; set; }
 
     // Thermal (sampled by the host during the run; null where the device exposes no sensor)
     public double? MaxTemperatureCelsius { get; set; }
