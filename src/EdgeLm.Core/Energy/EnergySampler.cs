@@ -53,12 +53,30 @@ public sealed class EnergySampler : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Reads every source now (at a window's edge).</summary>
-    public void SampleNow()
+    /// <summary>
+    /// Reads every source now (at a window's edge) and returns the time the readings are stamped with, so a window
+    /// starting or ending there begins or ends exactly on them.
+    /// </summary>
+    public long SampleNow()
     {
-        for (int i = 0; i < _series.Count; i++)
+        lock (_readGate)
         {
-            Take(i);
+            var values = new double?[_series.Count];
+            for (int i = 0; i < _series.Count; i++)
+            {
+                values[i] = TryRead(_series[i]);
+            }
+
+            long timestamp = Stopwatch.GetTimestamp();
+            for (int i = 0; i < _series.Count; i++)
+            {
+                if (values[i] is double value)
+                {
+                    Record(_series[i], timestamp, value);
+                }
+            }
+
+            return timestamp;
         }
     }
 
@@ -106,7 +124,8 @@ public sealed class EnergySampler : IDisposable
             }
         }
 
-        double seconds = Stopwatch.GetElapsedTime(fromTimestamp, toTimestamp).TotalSeconds;
+        // Exact ticks, not a TimeSpan (100 ns steps), so watts = joules / seconds agrees with the integration.
+        double seconds = (double)(toTimestamp - fromTimestamp) / Stopwatch.Frequency;
         return new EnergyWindow(joules, seconds, samples == int.MaxValue ? 0 : samples, PeakWatts(fromTimestamp, toTimestamp));
     }
 
@@ -173,31 +192,39 @@ public sealed class EnergySampler : IDisposable
     // Reads are serialised (edge reads come from other threads) so each series stays in time order.
     private void Take(int index)
     {
-        Series series = _series[index];
         lock (_readGate)
         {
-            double value;
-            try
+            if (TryRead(_series[index]) is double value)
             {
-                value = series.Source.Read();
+                Record(_series[index], Stopwatch.GetTimestamp(), value);
             }
-            catch (EnergyReadException e)
-            {
-                Warn($"{series.Source.Name}: {e.Message}");
-                return;
-            }
+        }
+    }
 
-            long timestamp = Stopwatch.GetTimestamp();
-            string? problem;
-            lock (_gate)
-            {
-                problem = series.Add(timestamp, value);
-            }
+    private double? TryRead(Series series)
+    {
+        try
+        {
+            return series.Source.Read();
+        }
+        catch (EnergyReadException e)
+        {
+            Warn($"{series.Source.Name}: {e.Message}");
+            return null;
+        }
+    }
 
-            if (problem is not null)
-            {
-                Warn(problem);
-            }
+    private void Record(Series series, long timestamp, double value)
+    {
+        string? problem;
+        lock (_gate)
+        {
+            problem = series.Add(timestamp, value);
+        }
+
+        if (problem is not null)
+        {
+            Warn(problem);
         }
     }
 

@@ -55,8 +55,7 @@ public sealed class EnergySession : IDisposable
             throw new OperationCanceledException(cancellationToken);
         }
 
-        _sampler.SampleNow();
-        EnergyWindow window = _sampler.Measure(from, Stopwatch.GetTimestamp());
+        EnergyWindow window = _sampler.Measure(from, _sampler.SampleNow());
         double watts = window.Seconds > 0 ? window.Joules / window.Seconds : 0;
         Baselines[Selection.Source] = (watts, seconds);
         return watts;
@@ -67,11 +66,7 @@ public sealed class EnergySession : IDisposable
         Baselines.TryGetValue(Selection.Source, out var known) ? known : (MeasureBaseline(seconds, cancellationToken), seconds);
 
     /// <summary>Reads every source now and returns the time: a window's start (or end).</summary>
-    public long Begin()
-    {
-        _sampler.SampleNow();
-        return Stopwatch.GetTimestamp();
-    }
+    public long Begin() => _sampler.SampleNow();
 
     public EnergyWindow Window(long from, long to) => _sampler.Measure(from, to);
 

@@ -244,7 +244,7 @@ public static class PowerSourceDiscovery
             }
 
             long? updateMs = root.ReadLong($"{folder}/update_interval", expected: false);
-            TimeSpan interval = updateMs is > 0 ? TimeSpan.FromMilliseconds(Math.Max(updateMs.Value, 100)) : Default;
+            TimeSpan interval = updateMs is > 0 ? TimeSpan.FromMilliseconds(updateMs.Value) : Default;
             string scope = chipName switch { "power_meter" => "platform", "amdgpu" => "gpu-board", _ => "sensor" };
             foreach (string attribute in attributes)
             {

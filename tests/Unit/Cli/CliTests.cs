@@ -186,6 +186,70 @@ public sealed class CliTests : IDisposable
     }
 }
 
+/// <summary>edgelm power-sources and energy, as a process.</summary>
+public sealed class EnergyCliTests
+{
+    [Fact]
+    public void WithoutASensorEnergyReportsTheEstimateLabelled()
+    {
+        using var empty = new TempFolder();
+        var run = ProcessRunner.Edgelm("energy", "--root", empty.Path, "--duration", "2", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Out.Trim());
+        JsonElement m = json.RootElement;
+        Assert.StartsWith("estimate:", m.GetProperty("EnergySource").GetString());
+        Assert.Equal("estimate", m.GetProperty("EnergyScope").GetString());
+        Assert.Equal("estimated-model", m.GetProperty("EnergyMethod").GetString());
+        Assert.Contains("estimate, not a measurement", m.GetProperty("Warnings").GetString());
+        Assert.InRange(m.GetProperty("DurationSeconds").GetDouble(), 2.0, 3.0);
+        Assert.True(m.GetProperty("Samples").GetInt32() >= 15);
+    }
+
+    [Fact]
+    public void ThisMachinesDefaultSourceMeasuresACommandWithABaseline()
+    {
+        var sources = ProcessRunner.Edgelm("power-sources", "--format", "json");
+        Assert.Equal(0, sources.Exit);
+        string chosen = string.Join("+", sources.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).Where(s => s.GetProperty("Default").GetBoolean()).Select(s => s.GetProperty("Name").GetString()));
+
+        var run = ProcessRunner.Edgelm("energy", "--baseline", "0.5", "--format", "json", "--", "sleep", "1");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument json = JsonDocument.Parse(run.Out.Trim());
+        JsonElement m = json.RootElement;
+        Assert.Equal(chosen, m.GetProperty("EnergySource").GetString());
+        Assert.Equal(0, m.GetProperty("ExitCode").GetInt32());
+        Assert.Equal(0.5, m.GetProperty("BaselineSeconds").GetDouble());
+        double net = m.GetProperty("EnergyJoules").GetDouble() - m.GetProperty("IdlePowerWatts").GetDouble() * m.GetProperty("DurationSeconds").GetDouble();
+        Assert.Equal(net, m.GetProperty("NetEnergyJoules").GetDouble(), 6);
+    }
+
+    [Theory]
+    [InlineData("energy")]
+    [InlineData("energy", "--duration", "1", "--", "true")]
+    [InlineData("energy", "--duration", "0")]
+    [InlineData("infer", "--model", "m.gguf", "--prompt", "x", "--baseline", "3")]
+    public void WrongEnergyCommandLinesExitTwo(params string[] args)
+    {
+        var run = ProcessRunner.Edgelm(args);
+
+        Assert.Equal(2, run.Exit);
+        Assert.StartsWith("edgelm: ", run.Err);
+    }
+
+    [Fact]
+    public void AnUnknownSourceIsRefusedWithTheNamesFound()
+    {
+        var run = ProcessRunner.Edgelm("energy", "--source", "rapl:package-7", "--duration", "1");
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("no power source 'rapl:package-7'", run.Err);
+        Assert.Contains("estimate:", run.Err);
+    }
+}
+
 /// <summary>edgelm device against snapshot trees, as a process.</summary>
 public sealed class DeviceCliTests
 {

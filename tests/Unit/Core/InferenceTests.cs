@@ -289,6 +289,30 @@ public sealed class InferenceTests
     }
 
     [Fact]
+    public void EnergyIsSplitIntoPrefillAndDecodeAndNetOfTheBaseline()
+    {
+        var runs = Run(new InferenceRequest { PromptTokens = 64, MaxTokens = 200, Repeat = 2, MeasureEnergy = true, BaselineSeconds = 0.3 }).ToList();
+
+        Assert.All(runs, r =>
+        {
+            Assert.True(r.EnergyJoules > 0, $"energy {r.EnergyJoules}");
+            Assert.False(string.IsNullOrEmpty(r.EnergySource));
+            Assert.False(string.IsNullOrEmpty(r.EnergyScope));
+            Assert.False(string.IsNullOrEmpty(r.EnergyMethod));
+            double seconds = r.TotalMs / 1000;
+            Assert.Equal(r.EnergyJoules!.Value - r.IdlePowerWatts!.Value * seconds, r.NetEnergyJoules!.Value, 3);
+            Assert.Equal(r.NetEnergyJoules.Value / r.GeneratedTokens, r.JoulesPerToken!.Value, 9);
+            Assert.Equal(r.EnergyJoules.Value / seconds, r.AveragePowerWatts!.Value, 3);
+            // Prefill and decode are parts of the run: together no more than the whole.
+            Assert.True(r.PrefillEnergyJoules + r.DecodeEnergyJoules <= r.EnergyJoules + 1e-9,
+                $"prefill {r.PrefillEnergyJoules} + decode {r.DecodeEnergyJoules} > run {r.EnergyJoules}");
+            Assert.True(r.DecodeEnergyJoules > 0);
+        });
+        // One baseline served both runs.
+        Assert.Single(runs.Select(r => r.IdlePowerWatts).Distinct());
+    }
+
+    [Fact]
     public void InProcessRunsGiveTheSameRecord()
     {
         InferenceResult r = Run(new InferenceRequest { Prompt = "here", MaxTokens = 4, InProcess = true }).Single();
