@@ -444,4 +444,57 @@ Describe 'EdgeLm module' {
             $table | Should -BeLike '*15W*'
         }
     }
+
+    Context 'Energy' {
+        BeforeAll {
+            $energyFixtures = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'Fixtures', 'energy'))
+        }
+
+        It 'lists power sources with the default marked' {
+            $sources = Get-EdgePowerSource
+
+            $sources | Should -Not -BeNullOrEmpty
+            $sources[0].PSObject.TypeNames[0] | Should -Be 'EdgeLm.PowerSourceInfo'
+            @($sources | Where-Object Default).Count | Should -BeGreaterThan 0
+            $sources.Name | Should -Contain ($sources | Where-Object Kind -EQ 'estimate').Name
+        }
+
+        It 'finds Jetson rails in a JetPack 6 snapshot' {
+            $sources = Get-EdgePowerSource -Root (Join-Path $energyFixtures 'jetson-orin-nano-jp6')
+
+            ($sources | Where-Object Default).Name | Should -Be 'jetson:VDD_IN'
+        }
+
+        It 'measures a script block with an idle baseline and exports one flat row' {
+            $m = Measure-EdgeEnergy -ScriptBlock { Start-Sleep -Milliseconds 1500 } -BaselineSeconds 1
+
+            $m.PSObject.TypeNames[0] | Should -Be 'EdgeLm.EnergyMeasurement'
+            $m.DurationSeconds | Should -BeGreaterOrEqual 1.4
+            $m.EnergyJoules | Should -BeGreaterThan 0
+            $m.NetEnergyJoules | Should -Be ($m.EnergyJoules - $m.IdlePowerWatts * $m.DurationSeconds)
+            $m.EnergySource | Should -Not -BeNullOrEmpty
+            $csv = Join-Path $TestDrive 'energy.csv'
+            $m | Export-Csv -LiteralPath $csv -NoTypeInformation
+            (Import-Csv -LiteralPath $csv).EnergyMethod | Should -Be $m.EnergyMethod
+        }
+
+        It 'measures a duration' {
+            (Measure-EdgeEnergy -Duration 1).Samples | Should -BeGreaterOrEqual 9
+        }
+
+        It 'fills the energy properties of inference results' {
+            $runs = Invoke-EdgeInference -Model $model -PromptTokens 32 -MaxTokens 64 -Repeat 2 -MeasureEnergy -BaselineSeconds 1
+
+            $runs | Should -HaveCount 2
+            foreach ($run in $runs) {
+                $run.EnergyJoules | Should -BeGreaterThan 0
+                $run.JoulesPerToken | Should -Be ($run.NetEnergyJoules / $run.GeneratedTokens)
+                $run.EnergySource | Should -Not -BeNullOrEmpty
+            }
+        }
+
+        It 'refuses an unknown source naming those found' {
+            { Measure-EdgeEnergy -Duration 1 -Source 'rapl:package-9' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*no power source 'rapl:package-9'*"
+        }
+    }
 }

@@ -76,7 +76,7 @@ public sealed class NvidiaSmiSource : IEnergySource
         {
             if (!_process.HasExited)
             {
-                _process.Kill();
+                _process.Kill(entireProcessTree: true);
             }
         }
         catch (InvalidOperationException)

@@ -155,6 +155,20 @@ public sealed class PowerSourceTests
     }
 
     [Fact]
+    public void WithoutNvmlGpusAreReadFromOneLongRunningNvidiaSmi()
+    {
+        using PowerSourceSet sources = Discover(Fixture("x86-gpu-server"));
+        EnergySelection chosen = sources.Choose();
+
+        IEnergySource gpus = Assert.Single(chosen.Parts);
+        Assert.Equal("nvidia-smi:power.draw", gpus.Name);
+        Assert.Equal("gpu-board", chosen.Scope);
+        Assert.Equal(71.23 + 65.10, gpus.Read(), 9);
+        Assert.Contains(chosen.Warnings, w => w.Contains("only the GPU board"));
+        Assert.Contains("long-running", sources.All.Single(s => s.Name == gpus.Name).Reason);
+    }
+
+    [Fact]
     public void ADischargingBatteryIsUsedAndOneOnAcIsNot()
     {
         using (PowerSourceSet onBattery = Discover(Fixture("laptop-on-battery")))

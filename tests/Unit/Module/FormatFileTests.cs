@@ -32,6 +32,8 @@ public sealed class FormatFileTests : IDisposable
         Assert.Contains("EdgeLm.ModelInfo", typeNames);
         Assert.Contains("EdgeLm.InferenceResult", typeNames);
         Assert.Contains("EdgeLm.DeviceProfile", typeNames);
+        Assert.Contains("EdgeLm.PowerSourceInfo", typeNames);
+        Assert.Contains("EdgeLm.EnergyMeasurement", typeNames);
         string[] names = Views(format).Select(v => (string?)v.Element("Name") ?? string.Empty).ToArray();
         Assert.DoesNotContain(string.Empty, names);
         Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
