@@ -63,6 +63,11 @@ internal static class EnergyCommands
 
         EnergyMeasurement measurement = session.End(from, idle, baseline > 0 ? baseline : null, exitCode);
         new RecordPrinter(context.Out, line.Format).Print(measurement);
+        foreach (string warning in (measurement.Warnings ?? string.Empty).Split("; ", StringSplitOptions.RemoveEmptyEntries))
+        {
+            context.Error.WriteLine("edgelm: note: " + warning);
+        }
+
         return 0;
     }
 
