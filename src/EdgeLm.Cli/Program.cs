@@ -101,6 +101,16 @@ internal static class Program
                 };
             case "infer":
                 return InferCommand.Run(rest, context);
+            case "bench":
+                return BenchCommand.Run(rest, context);
+            case "summary":
+                return ResultCommands.Summary(rest, context);
+            case "compare":
+                return ResultCommands.Compare(rest, context);
+            case "budget":
+                return ResultCommands.Budget(rest, context);
+            case "export":
+                return ResultCommands.Export(rest, context);
             case "power-sources":
                 return EnergyCommands.PowerSources(rest, context);
             case "energy":
@@ -132,6 +142,18 @@ internal sealed record CommandContext(TextWriter Out, TextWriter Error, Cancella
 
         return new SynchronousProgress<EdgeLm.Core.Inference.InferenceProgress>(p =>
             Error.Write($"\r\u001b[K{p.ModelName}: {p.Status} ({p.Fraction * 100:0}%)"));
+    }
+
+    /// <summary>Benchmark progress with the estimated time left, on one stderr line when a person watches.</summary>
+    public IProgress<EdgeLm.Core.Benchmarks.BenchmarkProgress>? BenchmarkProgress()
+    {
+        if (!ShowsProgress)
+        {
+            return null;
+        }
+
+        return new SynchronousProgress<EdgeLm.Core.Benchmarks.BenchmarkProgress>(p =>
+            Error.Write($"\r\u001b[K[{p.Done}/{p.Total}{(p.Remaining is TimeSpan left ? $", {left:hh\\:mm\\:ss} left" : "")}] {p.Configuration}: {p.Status}"));
     }
 
     /// <summary>Clears the progress line before a record or the prompt is printed.</summary>

@@ -52,7 +52,7 @@ internal sealed class RecordPrinter
             case OutputFormat.Csv:
                 if (_headerWritten.Add(type))
                 {
-                    _out.WriteLine(RecordText.CsvHeader(type));
+                    _out.WriteLine(RecordText.CsvHeader(record));
                 }
 
                 _out.WriteLine(RecordText.ToCsvLine(record));
@@ -65,12 +65,18 @@ internal sealed class RecordPrinter
         _out.Flush();
     }
 
+    // A flat record's table leaves out the spread statistics (CSV and JSON have them all): medians and verdicts remain.
+    private static readonly string[] Spread = { "Mean", "StdDev", "P5", "P95", "CiLow", "CiHigh", "CoefficientOfVariation", "NoisyFigures" };
+
     // Rows are printed as they complete, so widths come from the header and a per-column minimum.
     private void PrintRow(object record, Type type)
     {
+        IReadOnlyList<KeyValuePair<string, object?>> fields = RecordText.FieldsOf(record);
         string[] columns = TableColumns.TryGetValue(type, out string[]? names)
             ? names
-            : RecordText.Properties(type).Select(p => p.Name).ToArray();
+            : record is EdgeLm.Core.Benchmarks.IFlatRecord
+                ? fields.Select(f => f.Key).Where(k => k.StartsWith("Ratio", StringComparison.Ordinal) || !Spread.Any(k.EndsWith)).ToArray()
+                : fields.Select(f => f.Key).ToArray();
         int[] widths = columns.Select(c => Math.Max(c.Length, c switch { "Output" => OutputColumnWidth, "ModelName" => 24, _ => 10 })).ToArray();
         if (_headerWritten.Add(type))
         {
@@ -80,9 +86,9 @@ internal sealed class RecordPrinter
 
         var cells = columns.Select((c, i) =>
         {
-            PropertyInfo property = type.GetProperty(c)!;
-            string text = Cell(property.GetValue(record));
-            bool left = property.PropertyType == typeof(string);
+            object? value = fields.FirstOrDefault(f => f.Key == c).Value;
+            string text = Cell(value);
+            bool left = value is string || (value is null && type.GetProperty(c)?.PropertyType == typeof(string));
             return Pad(c == "Output" ? Truncate(text, widths[i]) : text, widths[i], left);
         });
         _out.WriteLine(string.Join(" ", cells));

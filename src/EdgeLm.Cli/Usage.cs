@@ -22,6 +22,11 @@ internal static class Usage
                                 every power and energy source found, readable or not and why; the default marked
           edgelm energy         [--root DIR] [--source NAME] [--interval-ms N] [--baseline SECONDS] [--meter KIND=ADDRESS]
                                 (--duration SECONDS | -- COMMAND [ARGS...])
+          edgelm bench          --plan PATH [--out PATH] [--resume]      runs a YAML plan, one JSONL record per run
+          edgelm summary        --in PATH [--group-by NAME,NAME]         statistics per configuration (95% CI, noisy flagged)
+          edgelm compare        --baseline PATH --candidate PATH         ratio of medians, CI and verdict per configuration
+          edgelm budget         --in PATH --budget PATH                  one pass/fail per rule; exit 1 when one fails
+          edgelm export         --in PATH [--to markdown|csv|jsonl] [--out PATH]
           edgelm version        which EdgeLm and llama.cpp run here, and from where
 
         Options on every command:

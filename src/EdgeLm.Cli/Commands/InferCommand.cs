@@ -76,7 +76,7 @@ internal static class InferCommand
     }
 
     /// <summary>This very program in worker mode: `dotnet edgelm.dll worker`, or the apphost `edgelm worker`.</summary>
-    private static WorkerLaunch CurrentProcessWorker()
+    internal static WorkerLaunch CurrentProcessWorker()
     {
         string program = Environment.ProcessPath ?? "dotnet";
         string assembly = typeof(InferCommand).Assembly.Location;

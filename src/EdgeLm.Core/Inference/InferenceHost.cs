@@ -72,6 +72,7 @@ public sealed class InferenceHost : IDisposable
             Prompt = request.PromptTokens is null ? request.Prompt ?? string.Empty : null,
             PromptTokens = request.PromptTokens,
             MaxTokens = request.MaxTokens,
+            DepthTokens = request.DepthTokens,
             ContextSize = request.ContextSize,
             BatchSize = request.BatchSize ?? 512,
             Threads = threads,

@@ -28,6 +28,7 @@ internal static class InferenceRecord
         r.PromptSource = request.PromptTokens is null ? "text" : "random";
         r.ChatTemplate = request.ChatTemplate?.ToLowerInvariant() ?? string.Empty;
         r.RequestedTokens = request.MaxTokens;
+        r.DepthTokens = request.DepthTokens;
         r.Temperature = request.Temperature;
         r.Seed = request.Seed;
         r.Backend = backend.Backend;

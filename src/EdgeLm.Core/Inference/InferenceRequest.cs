@@ -14,6 +14,9 @@ public sealed class InferenceRequest
     public string? ChatTemplate { get; set; }
     public int MaxTokens { get; set; } = 128;
 
+    /// <summary>Tokens already in the context before the measured prompt (llama-bench's depth, -d).</summary>
+    public int DepthTokens { get; set; }
+
     /// <summary>Generation threads; null = physical cores.</summary>
     public int? Threads { get; set; }
 

@@ -9,6 +9,7 @@ internal static class InferenceValidation
     {
         Require(request.MaxTokens > 0, "InvalidMaxTokens", $"MaxTokens is {request.MaxTokens}; generate at least 1 token");
         Require(request.Repeat > 0, "InvalidRepeat", $"Repeat is {request.Repeat}; run at least once");
+        Require(request.DepthTokens >= 0, "InvalidDepth", $"DepthTokens is {request.DepthTokens}; use 0 or more");
         Require(request.Warmup >= 0, "InvalidWarmup", $"Warmup is {request.Warmup}; use 0 or more warm-up runs");
         Require(request.Threads is null or > 0, "InvalidThreads", $"Threads is {request.Threads}; use at least 1");
         Require(request.BatchSize is null or > 0, "InvalidBatchSize", $"BatchSize is {request.BatchSize}; use at least 1");
@@ -22,8 +23,10 @@ internal static class InferenceValidation
             Require(request.ChatTemplate is null, "ChatTemplateWithPromptTokens", "a chat template applies to a text prompt, not to random prompt tokens");
             if (request.ContextSize is int size)
             {
-                Require(size >= count + request.MaxTokens, "ContextTooSmall",
-                    $"a context of {size} tokens is smaller than the prompt's {count} tokens plus {request.MaxTokens} generated ({count + request.MaxTokens}); use a context of {count + request.MaxTokens} or more");
+                int needed = request.DepthTokens + count + request.MaxTokens;
+                string depth = request.DepthTokens > 0 ? $"the depth of {request.DepthTokens} plus " : string.Empty;
+                Require(size >= needed, "ContextTooSmall",
+                    $"a context of {size} tokens is smaller than {depth}the prompt's {count} tokens plus {request.MaxTokens} generated ({needed}); use a context of {needed} or more");
             }
         }
         else if (request.ContextSize is int size)

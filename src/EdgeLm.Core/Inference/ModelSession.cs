@@ -108,14 +108,16 @@ public sealed class ModelSession : IDisposable
 
     internal static ContextOptions ChooseContext(RunSpec spec, int promptTokens, int trainedContext)
     {
-        int needed = promptTokens + spec.MaxTokens;
+        int needed = spec.DepthTokens + promptTokens + spec.MaxTokens;
         int size;
         if (spec.ContextSize is int explicitSize)
         {
             if (explicitSize < needed)
             {
                 throw new EdgeLmArgumentException("ContextTooSmall",
-                    $"a context of {explicitSize} tokens is smaller than the prompt's {promptTokens} tokens plus {spec.MaxTokens} generated ({needed}); use a context of {needed} or more");
+                    spec.DepthTokens > 0
+                        ? $"a context of {explicitSize} tokens is smaller than the depth of {spec.DepthTokens} plus the prompt's {promptTokens} tokens plus {spec.MaxTokens} generated ({needed}); use a context of {needed} or more"
+                        : $"a context of {explicitSize} tokens is smaller than the prompt's {promptTokens} tokens plus {spec.MaxTokens} generated ({needed}); use a context of {needed} or more");
             }
 
             size = explicitSize;
@@ -139,6 +141,14 @@ public sealed class ModelSession : IDisposable
     {
         llama.ClearMemory();
         sampler.Reset();
+        if (spec.DepthTokens > 0)
+        {
+            // Context already filled before the measured prompt (llama-bench's -d): decoded, not measured.
+            progress?.Invoke(new RunProgress("depth", 0, spec.MaxTokens));
+            llama.Decode(model.RandomPromptTokens(spec.DepthTokens, spec.Seed + 1), cancellationToken);
+            llama.Synchronize();
+        }
+
         bool peakReset = ProcessMemory.TryResetPeak();
         var stamps = new long[spec.MaxTokens];
         var output = new List<byte>();

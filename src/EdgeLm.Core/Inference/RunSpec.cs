@@ -16,6 +16,9 @@ public sealed class RunSpec
     public int? PromptTokens { get; set; }
     public string? ChatTemplate { get; set; }
 
+    /// <summary>Tokens decoded into the context before the measured prompt (llama-bench -d); not measured.</summary>
+    public int DepthTokens { get; set; }
+
     public int MaxTokens { get; set; }
     public int? ContextSize { get; set; }
     public int BatchSize { get; set; }

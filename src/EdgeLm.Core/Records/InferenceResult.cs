@@ -12,6 +12,8 @@ public sealed class InferenceResult
     public string Timestamp { get; set; } = string.Empty;
     public string DeviceName { get; set; } = string.Empty;
     public string HostName { get; set; } = string.Empty;
+    /// <summary>A benchmark run's stable key: a hash of its configuration and repetition (for -Resume); empty outside benchmarks.</summary>
+    public string RunKey { get; set; } = string.Empty;
     public int Repetition { get; set; }
     public bool Warmup { get; set; }
 
@@ -37,6 +39,8 @@ public sealed class InferenceResult
     /// <summary>The chat template applied to the prompt: a built-in name, "model" for the model's own, or empty.</summary>
     public string ChatTemplate { get; set; } = string.Empty;
     public int RequestedTokens { get; set; }
+    /// <summary>Tokens already in the context before the prompt (llama-bench's depth).</summary>
+    public int DepthTokens { get; set; }
     public double Temperature { get; set; }
     public uint Seed { get; set; }
     public string Backend { get; set; } = string.Empty;

@@ -15,14 +15,35 @@ public static class RecordText
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IReadOnlyList<PropertyInfo> Properties(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead).ToArray();
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
 
-    public static string ToJsonLine(object record) => JsonSerializer.Serialize(record, record.GetType(), Json);
+    /// <summary>A record's names and values in order: its properties, or a flat record's run-time fields.</summary>
+    public static IReadOnlyList<KeyValuePair<string, object?>> FieldsOf(object record) => record is EdgeLm.Core.Benchmarks.IFlatRecord flat
+        ? flat.Fields
+        : Properties(record.GetType()).Select(p => new KeyValuePair<string, object?>(p.Name, p.GetValue(record))).ToArray();
+
+    public static string ToJsonLine(object record)
+    {
+        if (record is not EdgeLm.Core.Benchmarks.IFlatRecord flat)
+        {
+            return JsonSerializer.Serialize(record, record.GetType(), Json);
+        }
+
+        var node = new System.Text.Json.Nodes.JsonObject();
+        foreach ((string name, object? value) in flat.Fields)
+        {
+            node[name] = value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), Json);
+        }
+
+        return node.ToJsonString(Json);
+    }
 
     public static string CsvHeader(Type type) => string.Join(",", Properties(type).Select(p => CsvField(p.Name)));
 
+    public static string CsvHeader(object record) => string.Join(",", FieldsOf(record).Select(f => CsvField(f.Key)));
+
     public static string ToCsvLine(object record) =>
-        string.Join(",", Properties(record.GetType()).Select(p => CsvField(Invariant(p.GetValue(record)))));
+        string.Join(",", FieldsOf(record).Select(f => CsvField(Invariant(f.Value))));
 
     /// <summary>A value as invariant text: "" for null, round-trippable numbers, lower-case booleans as PowerShell writes them.</summary>
     public static string Invariant(object? value) => value switch

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using EdgeLm.Core.Inference;
+
+namespace EdgeLm.Core.Benchmarks;
+
+/// <summary>The model a configuration runs: a file, or a synthetic shape and quantization (generated when needed).</summary>
+public sealed record ModelChoice(string? Path, string? Shape, string? Quantization)
+{
+    /// <summary>What identifies the model in a run key: the file's full path, or the shape and quantization.</summary>
+    public string Identity => Path ?? $"synthetic:{Shape}:{Quantization}";
+}
+
+/// <summary>One point of the matrix; <see cref="Key"/> is a stable hash of it.</summary>
+public sealed record RunConfiguration(ModelChoice Model, int Threads, int GpuLayers, int? ContextSize, int PromptTokens, int GenerationTokens, int DepthTokens)
+{
+    public string Key => Hash($"model={Model.Identity}|threads={Threads}|ngl={GpuLayers}|ctx={ContextSize?.ToString() ?? "auto"}|p={PromptTokens}|n={GenerationTokens}|d={DepthTokens}");
+
+    /// <summary>The key of one repetition: what -Resume finds in the results file.</summary>
+    public string RunKey(int repetition) => Hash($"{Key}|rep={repetition}");
+
+    public string Describe() =>
+        $"{Model.Shape ?? System.IO.Path.GetFileName(Model.Path)}{(Model.Quantization is null ? "" : " " + Model.Quantization)} t={Threads} ngl={GpuLayers} ctx={ContextSize?.ToString() ?? "auto"} p={PromptTokens} n={GenerationTokens} d={DepthTokens}";
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+}
+
+/// <summary>Expands a plan into its configurations, grouped so each model loads once.</summary>
+public static class BenchmarkMatrix
+{
+    public static IReadOnlyList<RunConfiguration> Expand(LoadedPlan loaded)
+    {
+        BenchmarkPlan plan = loaded.Plan;
+        IReadOnlyList<int> threads = plan.Threads.Count > 0 ? plan.Threads : new[] { CpuTopology.PhysicalCores() };
+        IReadOnlyList<int?> contexts = plan.Contexts.Count > 0 ? plan.Contexts.Select(c => (int?)c).ToArray() : new int?[] { null };
+        var models = new List<ModelChoice>();
+        foreach (PlanModel model in plan.Models)
+        {
+            if (model.Path is not null)
+            {
+                models.Add(new ModelChoice(Path.GetFullPath(Path.Combine(loaded.Folder, model.Path)), null, null));
+            }
+            else
+            {
+                models.AddRange(model.Quantizations.Select(q => new ModelChoice(null, model.Synthetic!.ToLowerInvariant(), q.ToUpperInvariant())));
+            }
+        }
+
+        var configurations = new List<RunConfiguration>();
+        foreach (ModelChoice model in models)
+        foreach (int gpuLayers in plan.GpuLayers)
+        foreach (int t in threads)
+        foreach (int? context in contexts)
+        foreach (int depth in plan.Depths)
+        foreach (int prompt in plan.PromptTokens)
+        foreach (int generation in plan.GenerationTokens)
+        {
+            configurations.Add(new RunConfiguration(model, t, gpuLayers, context, prompt, generation, depth));
+        }
+
+        return configurations;
+    }
+}

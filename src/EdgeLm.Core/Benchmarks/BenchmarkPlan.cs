@@ -1,0 +1,42 @@
+namespace EdgeLm.Core.Benchmarks;
+
+/// <summary>
+/// A benchmark plan (YAML, camelCase keys): models and the knobs swept over them. Every list is one axis of the
+/// matrix; each combination runs Repetitions times after Warmups unmeasured runs.
+/// </summary>
+public sealed class BenchmarkPlan
+{
+    public List<PlanModel> Models { get; set; } = new();
+    public List<int> Threads { get; set; } = new();
+    public List<int> GpuLayers { get; set; } = new() { 0 };
+    public List<int> Contexts { get; set; } = new();
+    public List<int> PromptTokens { get; set; } = new() { 128 };
+    public List<int> GenerationTokens { get; set; } = new() { 128 };
+    public List<int> Depths { get; set; } = new() { 0 };
+    public int Repetitions { get; set; } = 3;
+    public int Warmups { get; set; } = 1;
+    public PlanCooldown? Cooldown { get; set; }
+    public bool Energy { get; set; }
+    public double BaselineSeconds { get; set; } = 10;
+    /// <summary>Results file (JSONL); relative paths are relative to the plan file.</summary>
+    public string? Output { get; set; }
+    /// <summary>Where synthetic models are generated and cached; relative to the plan file. Default: the EdgeLm cache.</summary>
+    public string? ModelCache { get; set; }
+}
+
+/// <summary>A model: a GGUF path, or a synthetic shape generated once per quantization and cached.</summary>
+public sealed class PlanModel
+{
+    public string? Path { get; set; }
+    public string? Synthetic { get; set; }
+    public List<string> Quantizations { get; set; } = new();
+}
+
+/// <summary>Rest between configurations: a fixed time, or until the hottest thermal zone is below a temperature.</summary>
+public sealed class PlanCooldown
+{
+    public double Seconds { get; set; }
+    public double? UntilCelsius { get; set; }
+    /// <summary>The longest a temperature cool-down waits before going on (with a warning).</summary>
+    public double MaxWaitSeconds { get; set; } = 300;
+}

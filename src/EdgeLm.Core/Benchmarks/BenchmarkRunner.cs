@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using EdgeLm.Core.Devices;
+using EdgeLm.Core.Inference;
+using EdgeLm.Core.Models;
+
+namespace EdgeLm.Core.Benchmarks;
+
+/// <summary>How a benchmark runs beyond its plan.</summary>
+public sealed class BenchmarkOptions
+{
+    /// <summary>The results file; null = the plan's output.</summary>
+    public string? OutputPath { get; set; }
+
+    /// <summary>Skip runs whose RunKey is already in the results file.</summary>
+    public bool Resume { get; set; }
+
+    public InferenceHostOptions Host { get; set; } = new();
+
+    /// <summary>Receives notes: a repaired results file, skipped runs, a cool-down that gave up.</summary>
+    public Action<string>? Notice { get; set; }
+}
+
+/// <summary>Where a benchmark is: runs done of the total, the configuration running, and the estimated time left.</summary>
+public sealed record BenchmarkProgress(int Done, int Total, string Configuration, TimeSpan? Remaining, string Status)
+{
+    public double Fraction => Total == 0 ? 1 : (double)Done / Total;
+}
+
+/// <summary>
+/// Runs a plan: every configuration of the matrix, each repetition appended to the results file as it completes
+/// (flushed and synced), models loaded once per configuration group in the worker, synthetic models generated once
+/// and cached, cool-downs between configurations. With Resume, runs already in the file are skipped by RunKey.
+/// </summary>
+public static class BenchmarkRunner
+{
+    public static IEnumerable<InferenceResult> Run(LoadedPlan loaded, BenchmarkOptions options, IProgress<BenchmarkProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        string output = options.OutputPath ?? (loaded.Plan.Output is string planned ? Path.Combine(loaded.Folder, planned) : null)
+            ?? throw new EdgeLmArgumentException("NoOutput", $"{loaded.File} names no 'output' file; give -OutputPath (--out)");
+        IReadOnlyList<RunConfiguration> configurations = BenchmarkMatrix.Expand(loaded);
+        // Opened now, so a results file that cannot be written or would be mixed into is refused before any run.
+        ResultStore store = ResultStore.Open(output, options.Resume);
+        return RunOpened(loaded, configurations, store, options, progress, cancellationToken);
+    }
+
+    private static IEnumerable<InferenceResult> RunOpened(LoadedPlan loaded, IReadOnlyList<RunConfiguration> configurations, ResultStore store,
+        BenchmarkOptions options, IProgress<BenchmarkProgress>? progress, CancellationToken cancellationToken)
+    {
+        BenchmarkPlan plan = loaded.Plan;
+        using (store)
+        using (var host = new InferenceHost(options.Host))
+        {
+            if (store.Repaired is string repaired)
+            {
+                options.Notice?.Invoke($"{store.Path}: {repaired}");
+            }
+
+            int total = configurations.Count * plan.Repetitions;
+            int done = configurations.Sum(c => Enumerable.Range(1, plan.Repetitions).Count(r => store.Keys.Contains(c.RunKey(r))));
+            if (done > 0)
+            {
+                options.Notice?.Invoke($"resuming: {done} of {total} runs are already in {store.Path}");
+            }
+
+            var clock = Stopwatch.StartNew();
+            int ranHere = 0;
+            bool first = true;
+            foreach (RunConfiguration configuration in configurations)
+            {
+                int[] pending = Enumerable.Range(1, plan.Repetitions).Where(r => !store.Keys.Contains(configuration.RunKey(r))).ToArray();
+                if (pending.Length == 0)
+                {
+                    continue;
+                }
+
+                void Report(string status) => progress?.Report(new BenchmarkProgress(done, total, configuration.Describe(),
+                    ranHere > 0 ? clock.Elapsed / ranHere * (total - done) : null, status));
+
+                if (!first)
+                {
+                    CoolDown(plan.Cooldown, options, Report, cancellationToken);
+                }
+
+                first = false;
+                string modelPath = EnsureModel(configuration.Model, loaded, Report, cancellationToken);
+                foreach (int repetition in pending)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Report($"run {repetition} of {plan.Repetitions}");
+                    var request = new InferenceRequest
+                    {
+                        ModelPath = modelPath,
+                        PromptTokens = configuration.PromptTokens,
+                        MaxTokens = configuration.GenerationTokens,
+                        DepthTokens = configuration.DepthTokens,
+                        Threads = configuration.Threads,
+                        GpuLayers = configuration.GpuLayers,
+                        ContextSize = configuration.ContextSize,
+                        // Warm-ups once per configuration, before its first measured run here.
+                        Warmup = repetition == pending[0] ? plan.Warmups : 0,
+                        Repeat = 1,
+                        MeasureEnergy = plan.Energy,
+                        BaselineSeconds = plan.BaselineSeconds,
+                    };
+                    foreach (InferenceResult result in host.Run(request, null, cancellationToken))
+                    {
+                        result.RunKey = configuration.RunKey(repetition);
+                        result.Repetition = repetition;
+                        store.Append(result);
+                        done++;
+                        ranHere++;
+                        yield return result;
+                    }
+                }
+            }
+
+            progress?.Report(new BenchmarkProgress(done, total, string.Empty, TimeSpan.Zero, "done"));
+        }
+    }
+
+    /// <summary>The model file: as given, or the synthetic model from the cache, generated the first time.</summary>
+    private static string EnsureModel(ModelChoice model, LoadedPlan loaded, Action<string> report, CancellationToken cancellationToken)
+    {
+        if (model.Path is not null)
+        {
+            return model.Path;
+        }
+
+        string folder = loaded.Plan.ModelCache is string cache ? Path.Combine(loaded.Folder, cache)
+            : Path.Combine(ModelHashes.CacheFolder() ?? Path.GetTempPath(), "models");
+        Directory.CreateDirectory(folder);
+        string file = Path.Combine(folder, $"synthetic-{model.Shape}-{model.Quantization}.gguf");
+        if (File.Exists(file))
+        {
+            try
+            {
+                if (ModelInspector.Inspect(file).Quantization.Equals(model.Quantization, StringComparison.OrdinalIgnoreCase))
+                {
+                    return file;
+                }
+            }
+            catch (EdgeLmInvalidFileException)
+            {
+                // A file left half-written by an interrupted generation: made again below.
+            }
+        }
+
+        report($"generating synthetic {model.Shape} {model.Quantization} (once, cached in {folder})");
+        string partial = file + ".partial";
+        SyntheticModelBuilder.Create(new SyntheticModelRequest
+        {
+            Shape = SyntheticShapes.Get(model.Shape!),
+            Quantization = model.Quantization!,
+            OutputPath = partial,
+            Force = true,
+        }, null, cancellationToken);
+        File.Move(partial, file, overwrite: true);
+        return file;
+    }
+
+    private static void CoolDown(PlanCooldown? cooldown, BenchmarkOptions options, Action<string> report, CancellationToken cancellationToken)
+    {
+        if (cooldown is null)
+        {
+            return;
+        }
+
+        if (cooldown.Seconds > 0)
+        {
+            report($"cooling down {cooldown.Seconds:0.#} s");
+            if (cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(cooldown.Seconds)))
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
+
+        if (cooldown.UntilCelsius is double limit)
+        {
+            var clock = Stopwatch.StartNew();
+            while (ThermalZones.Read(new ProbeRoot("/"), warn: false).MaxCelsius is double hottest && hottest >= limit)
+            {
+                if (clock.Elapsed.TotalSeconds >= cooldown.MaxWaitSeconds)
+                {
+                    options.Notice?.Invoke($"still {hottest:0.0} °C after {cooldown.MaxWaitSeconds:0} s of cool-down (limit {limit:0.0} °C); going on");
+                    break;
+                }
+
+                report($"cooling down: {hottest:0.0} °C, waiting for {limit:0.0} °C");
+                if (cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(2)))
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System.Text.RegularExpressions;
+using EdgeLm.Core.Models;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace EdgeLm.Core.Benchmarks;
+
+/// <summary>
+/// Reads a plan strictly: an unknown key, a wrong type, a missing model file, an unknown shape or quantization, a
+/// value out of range or an empty matrix is refused with the file, line and column, before anything runs.
+/// </summary>
+public static class PlanReader
+{
+    private static readonly Regex UnknownProperty = new(@"Property '([^']+)' not found on type '[^']*\.(\w+)'", RegexOptions.CultureInvariant);
+
+    public static LoadedPlan Read(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new EdgeLmInvalidFileException(full, "PlanNotFound", $"{full}: no such plan file");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EdgeLmInvalidFileException(full, "PlanUnreadable", $"{full}: {e.Message}");
+        }
+
+        return Parse(text, full);
+    }
+
+    public static LoadedPlan Parse(string text, string file)
+    {
+        BenchmarkPlan plan;
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+            plan = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build()
+                .Deserialize<BenchmarkPlan>(text) ?? throw new EdgeLmInvalidFileException(file, "PlanEmpty", $"{file}: the plan is empty; it needs at least 'models'");
+        }
+        catch (YamlException e)
+        {
+            throw new EdgeLmInvalidFileException(file, "PlanInvalid", $"{At(file, e.Start)}: {Explain(e)}");
+        }
+
+        var positions = new PlanPositions(file, stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null);
+        string folder = Path.GetDirectoryName(file) ?? ".";
+        Validate(plan, positions, folder);
+        return new LoadedPlan(plan, file, folder);
+    }
+
+    private static void Validate(BenchmarkPlan plan, PlanPositions at, string folder)
+    {
+        NotEmpty(plan.Models.Count, at, "models");
+        for (int i = 0; i < plan.Models.Count; i++)
+        {
+            PlanModel model = plan.Models[i];
+            if ((model.Path is null) == (model.Synthetic is null))
+            {
+                throw at.Error("PlanInvalidModel", $"models[{i}]: give either 'path' or 'synthetic'", "models", i);
+            }
+
+            if (model.Path is not null)
+            {
+                string resolved = Path.GetFullPath(Path.Combine(folder, model.Path));
+                try
+                {
+                    ModelInspector.Inspect(resolved);
+                }
+                catch (EdgeLmInvalidFileException e)
+                {
+                    throw at.Error("PlanModelNotFound", $"model {resolved}: {e.Message}", "models", i, "path");
+                }
+
+                if (model.Quantizations.Count > 0)
+                {
+                    throw at.Error("PlanInvalidModel", "'quantizations' applies to synthetic models; a model file has its own", "models", i, "quantizations");
+                }
+            }
+            else
+            {
+                try
+                {
+                    SyntheticShapes.Get(model.Synthetic!);
+                }
+                catch (EdgeLmArgumentException e)
+                {
+                    throw at.Error("PlanUnknownShape", e.Message, "models", i, "synthetic");
+                }
+
+                NotEmpty(model.Quantizations.Count, at, "models", i, "quantizations");
+                foreach (string quantization in model.Quantizations)
+                {
+                    if (!ModelQuantizer.SupportedQuantizations.Contains(quantization, StringComparer.OrdinalIgnoreCase))
+                    {
+                        throw at.Error("PlanUnknownQuantization",
+                            $"unknown quantization '{quantization}'; use one of {string.Join(", ", ModelQuantizer.SupportedQuantizations)}", "models", i, "quantizations");
+                    }
+                }
+            }
+        }
+
+        if (at.Has("threads")) NotEmpty(plan.Threads.Count, at, "threads");
+        if (at.Has("contexts")) NotEmpty(plan.Contexts.Count, at, "contexts");
+        NotEmpty(plan.GpuLayers.Count, at, "gpuLayers");
+        NotEmpty(plan.PromptTokens.Count, at, "promptTokens");
+        NotEmpty(plan.GenerationTokens.Count, at, "generationTokens");
+        NotEmpty(plan.Depths.Count, at, "depths");
+        AtLeast(plan.Threads, 1, at, "threads");
+        AtLeast(plan.GpuLayers, -1, at, "gpuLayers");
+        AtLeast(plan.Contexts, 1, at, "contexts");
+        AtLeast(plan.PromptTokens, 1, at, "promptTokens");
+        AtLeast(plan.GenerationTokens, 1, at, "generationTokens");
+        AtLeast(plan.Depths, 0, at, "depths");
+        AtLeast(new[] { plan.Repetitions }, 1, at, "repetitions");
+        AtLeast(new[] { plan.Warmups }, 0, at, "warmups");
+        if (plan.BaselineSeconds < 0)
+        {
+            throw at.Error("PlanOutOfRange", $"baselineSeconds is {plan.BaselineSeconds}; use 0 or more", "baselineSeconds");
+        }
+
+        int largest = plan.Depths.DefaultIfEmpty().Max() + plan.PromptTokens.Max() + plan.GenerationTokens.Max();
+        foreach (int context in plan.Contexts)
+        {
+            if (context < largest)
+            {
+                throw at.Error("PlanContextTooSmall",
+                    $"a context of {context} cannot hold the largest depth + prompt + generation ({largest}); use {largest} or more, or drop the context", "contexts");
+            }
+        }
+
+        if (plan.Cooldown is { } cooldown && (cooldown.Seconds < 0 || cooldown.MaxWaitSeconds < 0))
+        {
+            throw at.Error("PlanOutOfRange", "cooldown seconds cannot be negative", "cooldown");
+        }
+    }
+
+    private static void NotEmpty(int count, PlanPositions at, params object[] path)
+    {
+        if (count == 0)
+        {
+            throw at.Error("PlanEmptyMatrix", $"'{path[^1]}' is empty, so the plan has no runs; give at least one value", path);
+        }
+    }
+
+    private static void AtLeast(IEnumerable<int> values, int minimum, PlanPositions at, string key)
+    {
+        foreach (int value in values)
+        {
+            if (value < minimum)
+            {
+                throw at.Error("PlanOutOfRange", $"{key} has {value}; values must be at least {minimum}", key);
+            }
+        }
+    }
+
+    private static string Explain(YamlException e)
+    {
+        string message = e.InnerException?.Message ?? e.Message;
+        Match unknown = UnknownProperty.Match(e.Message);
+        if (unknown.Success)
+        {
+            string[] known = unknown.Groups[2].Value switch
+            {
+                nameof(PlanModel) => new[] { "path", "synthetic", "quantizations" },
+                nameof(PlanCooldown) => new[] { "seconds", "untilCelsius", "maxWaitSeconds" },
+                _ => new[] { "models", "threads", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache" },
+            };
+            return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
+        }
+
+        return e.InnerException is FormatException or OverflowException or InvalidCastException
+            ? $"wrong type: {message}"
+            : message;
+    }
+
+    internal static string At(string file, Mark mark) => $"{file} line {mark.Line}, column {mark.Column}";
+
+    /// <summary>Line and column of plan nodes, for errors found after deserialization.</summary>
+    private sealed class PlanPositions(string file, YamlMappingNode? root)
+    {
+        public bool Has(string key) => root?.Children.ContainsKey(new YamlScalarNode(key)) == true;
+
+        public EdgeLmInvalidFileException Error(string errorId, string message, params object[] path)
+        {
+            YamlNode? node = root;
+            YamlNode? found = root;
+            foreach (object step in path)
+            {
+                node = (node, step) switch
+                {
+                    (YamlMappingNode map, string key) => map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? child) ? child : null,
+                    (YamlSequenceNode list, int index) => index < list.Children.Count ? list.Children[index] : null,
+                    _ => null,
+                };
+                if (node is null)
+                {
+                    break;
+                }
+
+                found = node;
+            }
+
+            Mark mark = found?.Start ?? new Mark(0, 1, 1);
+            return new EdgeLmInvalidFileException(file, errorId, $"{At(file, mark)}: {message}");
+        }
+    }
+}
+
+/// <summary>A validated plan and where it came from (relative paths in it are relative to that folder).</summary>
+public sealed record LoadedPlan(BenchmarkPlan Plan, string File, string Folder);

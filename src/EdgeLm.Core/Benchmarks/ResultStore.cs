@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json;
+
+namespace EdgeLm.Core.Benchmarks;
+
+/// <summary>
+/// The append-only JSONL results file: one record per completed run, written whole, flushed and synced to disk
+/// before the next run starts, so a benchmark killed at any moment loses at most the run in progress. On open, a
+/// last line cut short by a kill is removed (and reported); every complete record's RunKey is known for -Resume.
+/// </summary>
+public sealed class ResultStore : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private ResultStore(string path, FileStream stream, HashSet<string> keys, int records, string? repaired)
+    {
+        Path = path;
+        _stream = stream;
+        Keys = keys;
+        Records = records;
+        Repaired = repaired;
+    }
+
+    public string Path { get; }
+
+    /// <summary>RunKeys of the records already in the file.</summary>
+    public IReadOnlySet<string> Keys { get; }
+
+    public int Records { get; private set; }
+
+    /// <summary>What was removed from the end of the file on open, if anything.</summary>
+    public string? Repaired { get; }
+
+    /// <summary>Opens for appending. Without <paramref name="resume"/> an existing non-empty file is refused rather than mixed into.</summary>
+    public static ResultStore Open(string path, bool resume)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            if (stream.Length > 0 && !resume)
+            {
+                throw new EdgeLmInvalidFileException(full, "ResultsExist", $"{full} already holds results; use -Resume (--resume) to continue that benchmark, or another output file");
+            }
+
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            (long goodLength, int records, string? repaired) = Scan(stream, full, keys);
+            if (goodLength < stream.Length)
+            {
+                stream.SetLength(goodLength);
+                stream.Flush(flushToDisk: true);
+            }
+
+            stream.Seek(0, SeekOrigin.End);
+            return new ResultStore(full, stream, keys, records, repaired);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    public void Append(InferenceResult result)
+    {
+        byte[] line = Encoding.UTF8.GetBytes(RecordText.ToJsonLine(result) + "\n");
+        _stream.Write(line);
+        _stream.Flush(flushToDisk: true);
+        Records++;
+    }
+
+    public void Dispose() => _stream.Dispose();
+
+    // Complete lines are kept; a final line without its newline, or one that is not a record, is a run cut short.
+    private static (long GoodLength, int Records, string? Repaired) Scan(FileStream stream, string file, HashSet<string> keys)
+    {
+        stream.Seek(0, SeekOrigin.Begin);
+        byte[] content = new byte[stream.Length];
+        stream.ReadExactly(content);
+        long good = 0;
+        int records = 0;
+        int lineNumber = 0;
+        int start = 0;
+        while (start < content.Length)
+        {
+            int end = Array.IndexOf(content, (byte)'\n', start);
+            lineNumber++;
+            if (end < 0)
+            {
+                return (good, records, $"removed an incomplete last line (line {lineNumber}, {content.Length - start} bytes): a run cut short");
+            }
+
+            string line = Encoding.UTF8.GetString(content, start, end - start).Trim();
+            if (line.Length > 0)
+            {
+                InferenceResult? record = TryParse(line);
+                if (record is null)
+                {
+                    if (end == content.Length - 1)
+                    {
+                        return (good, records, $"removed a last line that is not a record (line {lineNumber})");
+                    }
+
+                    throw new EdgeLmInvalidFileException(file, "ResultsCorrupt", $"{file} line {lineNumber} is not an InferenceResult; repair or remove that line");
+                }
+
+                records++;
+                if (!string.IsNullOrEmpty(record.RunKey))
+                {
+                    keys.Add(record.RunKey);
+                }
+            }
+
+            good = end + 1;
+            start = end + 1;
+        }
+
+        return (good, records, null);
+    }
+
+    private static InferenceResult? TryParse(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<InferenceResult>(line);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
