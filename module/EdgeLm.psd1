@@ -14,13 +14,19 @@
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('EdgeLm.Format.ps1xml')
     CmdletsToExport      = @(
+        'Compare-EdgeResult'
         'Convert-EdgeModel'
+        'Export-EdgeResult'
         'Get-DeviceProfile'
         'Get-EdgeModel'
         'Get-EdgePowerSource'
+        'Import-EdgeResult'
+        'Invoke-EdgeBenchmark'
         'Invoke-EdgeInference'
         'Measure-EdgeEnergy'
+        'Measure-EdgeResult'
         'New-EdgeSyntheticModel'
+        'Test-EdgeBudget'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
