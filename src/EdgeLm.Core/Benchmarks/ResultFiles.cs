@@ -52,23 +52,22 @@ public static class ResultFiles
 
     private static IReadOnlyList<InferenceResult> ImportCsv(string file)
     {
-        string[] lines = File.ReadAllLines(file);
-        if (lines.Length == 0)
+        List<string[]> rows = ReadCsv(File.ReadAllText(file));
+        if (rows.Count == 0)
         {
             return Array.Empty<InferenceResult>();
         }
 
-        string[] header = SplitCsv(lines[0]);
-        PropertyInfo?[] properties = header.Select(h => typeof(InferenceResult).GetProperty(h)).ToArray();
+        PropertyInfo?[] properties = rows[0].Select(h => typeof(InferenceResult).GetProperty(h)).ToArray();
         var results = new List<InferenceResult>();
-        for (int i = 1; i < lines.Length; i++)
+        for (int i = 1; i < rows.Count; i++)
         {
-            if (lines[i].Trim().Length == 0)
+            string[] cells = rows[i];
+            if (cells.Length == 1 && cells[0].Length == 0)
             {
                 continue;
             }
 
-            string[] cells = SplitCsv(lines[i]);
             var result = new InferenceResult();
             for (int c = 0; c < Math.Min(cells.Length, properties.Length); c++)
             {
@@ -76,11 +75,11 @@ public static class ResultFiles
                 {
                     try
                     {
-                        property.SetValue(result, Convert(cells[c], property.PropertyType));
+                        property.SetValue(result, cells[c].Length == 0 && NullableText(property) ? null : Convert(cells[c], property.PropertyType));
                     }
                     catch (FormatException)
                     {
-                        throw new EdgeLmInvalidFileException(file, "ResultsCorrupt", $"{file} line {i + 1}: '{cells[c]}' is not a {property.Name}");
+                        throw new EdgeLmInvalidFileException(file, "ResultsCorrupt", $"{file} record {i}: '{cells[c]}' is not a {property.Name}");
                     }
                 }
             }
@@ -90,6 +89,10 @@ public static class ResultFiles
 
         return results;
     }
+
+    // An empty CSV cell is null for string? properties (EnergySource, ...), and "" for plain strings.
+    private static bool NullableText(PropertyInfo property) =>
+        property.PropertyType == typeof(string) && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable;
 
     private static object? Convert(string text, Type type)
     {
@@ -104,28 +107,42 @@ public static class ResultFiles
             : System.Convert.ChangeType(text, target, CultureInfo.InvariantCulture);
     }
 
-    // Quoted fields with doubled quotes, as Export-Csv and RecordText write them.
-    private static string[] SplitCsv(string line)
+    // RFC 4180 as Export-Csv and RecordText write it: quoted fields may hold commas, doubled quotes and newlines.
+    private static List<string[]> ReadCsv(string text)
     {
-        var cells = new List<string>();
+        var rows = new List<string[]>();
+        var row = new List<string>();
         var cell = new StringBuilder();
         bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
+        for (int i = 0; i < text.Length; i++)
         {
-            char ch = line[i];
+            char ch = text[i];
             if (quoted)
             {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
+                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
                 else if (ch == '"') quoted = false;
                 else cell.Append(ch);
             }
             else if (ch == '"') quoted = true;
-            else if (ch == ',') { cells.Add(cell.ToString()); cell.Clear(); }
+            else if (ch == ',') { row.Add(cell.ToString()); cell.Clear(); }
+            else if (ch == '\r') { }
+            else if (ch == '\n')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+                rows.Add(row.ToArray());
+                row.Clear();
+            }
             else cell.Append(ch);
         }
 
-        cells.Add(cell.ToString());
-        return cells.ToArray();
+        if (cell.Length > 0 || row.Count > 0)
+        {
+            row.Add(cell.ToString());
+            rows.Add(row.ToArray());
+        }
+
+        return rows;
     }
 
     public static void WriteJsonLines(IEnumerable<object> records, TextWriter writer)
