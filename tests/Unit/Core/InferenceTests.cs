@@ -313,6 +313,24 @@ public sealed class InferenceTests
     }
 
     [Fact]
+    public void DepthFillsTheContextBeforeTheMeasuredPrompt()
+    {
+        using var session = new ModelSession(null);
+        RunSpec spec = Spec(promptTokens: 16);
+        spec.DepthTokens = 100;
+        RunMeasurement deep = session.Run(spec, null, CancellationToken.None);
+
+        // The engine counts only the measured prompt: the depth was decoded before the counters were reset.
+        Assert.Equal(16, deep.EnginePromptTokens);
+        Assert.Equal(16, deep.Record.PromptTokens);
+
+        var e = Assert.Throws<EdgeLmArgumentException>(() =>
+            Run(new InferenceRequest { PromptTokens = 16, MaxTokens = 8, DepthTokens = 100, ContextSize = 64 }).ToList());
+        Assert.Contains("depth of 100", e.Message);
+        Assert.Equal(100, Run(new InferenceRequest { PromptTokens = 16, MaxTokens = 8, DepthTokens = 100 }).Single().DepthTokens);
+    }
+
+    [Fact]
     public void InProcessRunsGiveTheSameRecord()
     {
         InferenceResult r = Run(new InferenceRequest { Prompt = "here", MaxTokens = 4, InProcess = true }).Single();
