@@ -12,6 +12,7 @@ internal sealed class RecordPrinter
     private static readonly Dictionary<Type, string[]> TableColumns = new()
     {
         [typeof(ModelInfo)] = new[] { "ModelName", "Architecture", "ParameterCount", "Quantization", "ContextLength", "Layers", "EmbeddingSize", "FileBytes" },
+        [typeof(EdgeLm.Core.Benchmarks.BudgetResult)] = new[] { "Passed", "Value", "Runs", "Rule" },
         [typeof(PowerSourceInfo)] = new[] { "Name", "Kind", "Scope", "Method", "Readable", "Default", "Reason" },
         [typeof(EnergyMeasurement)] = new[]
         {

@@ -39,11 +39,26 @@ public sealed class FormatFileTests : IDisposable
         Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
     }
 
+    // Records whose columns are set at run time (IFlatRecord) reach PowerShell as PSObjects with these type names;
+    // their columns are those the real code produces for a sample.
+    private static readonly Dictionary<string, Func<IEnumerable<string>>> FlatRecords = new(StringComparer.Ordinal)
+    {
+        ["EdgeLm.BenchmarkSummary"] = () => EdgeLm.Core.Benchmarks.BenchmarkSummary.Summarize(new[] { Sample() }).Single().Fields.Select(f => f.Key),
+        ["EdgeLm.ResultComparison"] = () => EdgeLm.Core.Benchmarks.ResultComparison.Compare(new[] { Sample() }, new[] { Sample() }).First().Fields.Select(f => f.Key),
+    };
+
+    private static InferenceResult Sample() => new() { ModelName = "m", DecodeTokensPerSecond = 1, PrefillTokensPerSecond = 1, TimeToFirstTokenMs = 1, PeakRssBytes = 1 };
+
     [Fact]
     public void EveryTypeNameIsAPublicCoreType()
     {
         foreach (XElement typeName in Views(Load()).SelectMany(v => v.Element("ViewSelectedBy")!.Elements("TypeName")))
         {
+            if (FlatRecords.ContainsKey(typeName.Value.Trim()))
+            {
+                continue;
+            }
+
             Type? type = Core.GetType(typeName.Value.Trim());
             Assert.True(type is { IsPublic: true }, $"line {Line(typeName)}: '{typeName.Value}' is not a public type in EdgeLm.Core");
         }
@@ -54,14 +69,23 @@ public sealed class FormatFileTests : IDisposable
     {
         foreach (XElement view in Views(Load()))
         {
-            Type type = Core.GetType(view.Element("ViewSelectedBy")!.Element("TypeName")!.Value.Trim())!;
-            Assert.NotNull(type);
-            var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            string typeName = view.Element("ViewSelectedBy")!.Element("TypeName")!.Value.Trim();
+            HashSet<string> properties;
+            if (FlatRecords.TryGetValue(typeName, out Func<IEnumerable<string>>? fields))
+            {
+                properties = fields().ToHashSet(StringComparer.Ordinal);
+            }
+            else
+            {
+                Type type = Core.GetType(typeName)!;
+                Assert.NotNull(type);
+                properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            }
 
             foreach (XElement property in view.Descendants("PropertyName"))
             {
                 Assert.True(properties.Contains(property.Value.Trim()),
-                    $"line {Line(property)}: {type.FullName} has no property '{property.Value}'");
+                    $"line {Line(property)}: {typeName} has no property '{property.Value}'");
             }
 
             foreach (XElement script in view.Descendants("ScriptBlock"))
@@ -70,7 +94,7 @@ public sealed class FormatFileTests : IDisposable
                 Assert.True(used.Length > 0, $"line {Line(script)}: a calculated column that reads nothing from $_");
                 foreach (string name in used)
                 {
-                    Assert.True(properties.Contains(name), $"line {Line(script)}: {type.FullName} has no property '{name}' ($_.{name})");
+                    Assert.True(properties.Contains(name), $"line {Line(script)}: {typeName} has no property '{name}' ($_.{name})");
                 }
             }
         }
