@@ -497,4 +497,65 @@ Describe 'EdgeLm module' {
             { Measure-EdgeEnergy -Duration 1 -Source 'rapl:package-9' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*no power source 'rapl:package-9'*"
         }
     }
+
+    Context 'Benchmarks' {
+        BeforeAll {
+            $results = Join-Path $TestDrive 'bench.jsonl'
+            $runs = Invoke-EdgeBenchmark -Model $model -Threads 1, 2 -PromptTokens 16 -GenerationTokens 8 -Repetitions 2 -Warmups 0 -OutputPath $results
+        }
+
+        It 'runs every point of a one-off sweep and appends it to the results file' {
+            $runs | Should -HaveCount 4
+            (Get-Content -LiteralPath $results) | Should -HaveCount 4
+            ($runs.RunKey | Sort-Object -Unique) | Should -HaveCount 4
+        }
+
+        It 'resumes without running anything twice' {
+            $again = Invoke-EdgeBenchmark -Model $model -Threads 1, 2 -PromptTokens 16 -GenerationTokens 8 -Repetitions 2 -Warmups 0 -OutputPath $results -Resume
+
+            $again | Should -BeNullOrEmpty
+            (Get-Content -LiteralPath $results) | Should -HaveCount 4
+        }
+
+        It 'refuses a plan with an unknown key, saying where' {
+            $plan = Join-Path $TestDrive 'bad.yaml'
+            Set-Content -LiteralPath $plan -Value "models:`n  - path: $model`ntreads: [1]"
+
+            { Invoke-EdgeBenchmark -Plan $plan -OutputPath (Join-Path $TestDrive 'never.jsonl') -ErrorAction Stop } |
+                Should -Throw -ExpectedMessage "*line 3, column 1: unknown key 'treads'*"
+            Test-Path (Join-Path $TestDrive 'never.jsonl') | Should -BeFalse
+        }
+
+        It 'summarises one row per configuration' {
+            $summary = Import-EdgeResult -Path $results | Measure-EdgeResult
+
+            $summary | Should -HaveCount 2
+            $summary[0].PSObject.TypeNames[0] | Should -Be 'EdgeLm.BenchmarkSummary'
+            $summary.Runs | Should -Be @(2, 2)
+            $summary[0].DecodeTokensPerSecondMedian | Should -BeGreaterThan 0
+            ($summary | Format-Table | Out-String) | Should -BeLike '*Decode(t/s)*'
+        }
+
+        It 'compares two result sets with a verdict' {
+            $comparison = Compare-EdgeResult -Baseline $results -Candidate $results
+
+            $comparison.Verdict | Sort-Object -Unique | Should -Be 'no significant difference'
+        }
+
+        It 'exports Markdown with only the columns that vary' {
+            $markdown = Join-Path $TestDrive 'runs.md'
+            Import-EdgeResult -Path $results | Export-EdgeResult -Path $markdown
+
+            (Get-Content -LiteralPath $markdown)[0] | Should -BeLike '| *Threads*'
+            (Get-Content -LiteralPath $markdown)[0] | Should -Not -BeLike '*ModelName*'
+        }
+
+        It 'checks budgets, one verdict per rule' {
+            $budget = Join-Path $TestDrive 'budget.yaml'
+            Set-Content -LiteralPath $budget -Value "budgets:`n  - figure: DecodeTokensPerSecond`n    min: 1`n  - figure: PeakRssBytes`n    max: 1KB"
+            $verdicts = Import-EdgeResult -Path $results | Test-EdgeBudget -Budget $budget
+
+            $verdicts.Passed | Should -Be @($true, $false)
+        }
+    }
 }
