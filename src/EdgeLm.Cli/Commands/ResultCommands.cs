@@ -45,13 +45,22 @@ internal static class ResultCommands
         var line = CommandLine.Parse("export", args, new[] { "in", "to", "out" }, Array.Empty<string>());
         IReadOnlyList<InferenceResult> results = ResultFiles.Import(line.Require("in"));
         string target = line.Get("to") ?? "markdown";
-        using TextWriter writer = line.Get("out") is string file ? new StreamWriter(file) : TextWriter.Synchronized(context.Out);
-        switch (target)
+        Action<TextWriter> write = target switch
         {
-            case "markdown": ResultFiles.WriteMarkdown(results.Cast<object>().ToArray(), writer); break;
-            case "csv": ResultFiles.WriteCsv(results, writer); break;
-            case "jsonl": ResultFiles.WriteJsonLines(results, writer); break;
-            default: throw new UsageException($"export: --to must be markdown, csv or jsonl, not '{target}'");
+            "markdown" => w => ResultFiles.WriteMarkdown(results.Cast<object>().ToArray(), w),
+            "csv" => w => ResultFiles.WriteCsv(results, w),
+            "jsonl" => w => ResultFiles.WriteJsonLines(results, w),
+            _ => throw new UsageException($"export: --to must be markdown, csv or jsonl, not '{target}'"),
+        };
+        if (line.Get("out") is string file)
+        {
+            using var writer = new StreamWriter(file);
+            write(writer);
+        }
+        else
+        {
+            // stdout belongs to the process: written to, never disposed here.
+            write(context.Out);
         }
 
         return 0;

@@ -40,7 +40,7 @@ public sealed class DeviceProfile
     public string? CpuFeatures { get; set; }
     public string? LlamaBackend { get; set; }
     public string? LlamaVersion { get; set; }
-    /// <summary>Power sources found (Get-EdgePowerSource), ';'-joined; null until energy measurement exists.</summary>
+    /// <summary>The readable power sources (Get-EdgePowerSource), ';'-joined; null when none can be read.</summary>
     public string? PowerSources { get; set; }
     public double? MemoryBandwidthBytesPerSecond { get; set; }
     /// <summary>From the board catalog: which entry matched, its price and typical power.</summary>

@@ -2,8 +2,8 @@ namespace EdgeLm;
 
 /// <summary>
 /// One measured inference run, flat so Export-Csv and the CLI's csv need no flattening.
-/// Names and definitions are those of shared/docs/records.md. Energy and thermal figures stay null until
-/// they are measured (Measure-EdgeEnergy, the thermal monitor).
+/// Names and definitions are those of shared/docs/records.md. Energy figures are null unless measured
+/// (-MeasureEnergy / --energy); thermal figures are null where the device exposes no sensor.
 /// </summary>
 public sealed class InferenceResult
 {

@@ -287,3 +287,25 @@ public sealed class DeviceCliTests
         Assert.StartsWith("edgelm: device: --root /nonexistent/root is not a folder", run.Err);
     }
 }
+
+/// <summary>edgelm export writes to stdout without closing it, and refuses an unknown target before writing anything.</summary>
+public sealed class ExportCliTests
+{
+    [Fact]
+    public void ExportWritesMarkdownToStdoutAndRefusesUnknownTargetsFirst()
+    {
+        using var folder = new TempFolder();
+        string results = folder.File("r.jsonl");
+        File.WriteAllText(results, RecordText.ToJsonLine(new InferenceResult { Threads = 1 }) + "\n" + RecordText.ToJsonLine(new InferenceResult { Threads = 2 }) + "\n");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        Assert.Equal(0, Program.Run(new[] { "export", "--in", results }, stdout, stderr));
+        stdout.Write("still open");
+        Assert.StartsWith("| Threads |", stdout.ToString());
+
+        string target = folder.File("out.xml");
+        Assert.Equal(2, Program.Run(new[] { "export", "--in", results, "--to", "xml", "--out", target }, new StringWriter(), stderr));
+        Assert.False(File.Exists(target));
+    }
+}

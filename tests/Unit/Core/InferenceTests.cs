@@ -291,7 +291,8 @@ public sealed class InferenceTests
     [Fact]
     public void EnergyIsSplitIntoPrefillAndDecodeAndNetOfTheBaseline()
     {
-        var runs = Run(new InferenceRequest { PromptTokens = 64, MaxTokens = 200, Repeat = 2, MeasureEnergy = true, BaselineSeconds = 0.3 }).ToList();
+        // Long enough (about 1.5 s a run here) for the 10 Hz sampler to read inside each run, not only at its edges.
+        var runs = Run(new InferenceRequest { PromptTokens = 64, MaxTokens = 1000, Repeat = 2, MeasureEnergy = true, BaselineSeconds = 0.3 }).ToList();
 
         Assert.All(runs, r =>
         {
@@ -307,6 +308,7 @@ public sealed class InferenceTests
             Assert.True(r.PrefillEnergyJoules + r.DecodeEnergyJoules <= r.EnergyJoules + 1e-9,
                 $"prefill {r.PrefillEnergyJoules} + decode {r.DecodeEnergyJoules} > run {r.EnergyJoules}");
             Assert.True(r.DecodeEnergyJoules > 0);
+            Assert.True(r.EnergySamples >= 0.5 * r.TotalMs / 100, $"{r.EnergySamples} samples in a {r.TotalMs:0} ms run at 10 Hz");
         });
         // One baseline served both runs.
         Assert.Single(runs.Select(r => r.IdlePowerWatts).Distinct());

@@ -46,6 +46,8 @@ public sealed class DeviceFixtureTests
         Assert.Equal("Debian GNU/Linux 12 (bookworm)", p.OperatingSystem);
         Assert.Equal("pi5", p.HostName);
         Assert.Null(p.CpuFeatures); // llama.cpp describes the live machine only, never a snapshot
+        // The recorded vcgencmd answers get_throttled only, so the PMIC is unreadable and the estimate is what remains.
+        Assert.Equal("estimate:pi5-linear", p.PowerSources);
     }
 
     [Fact]

@@ -124,6 +124,7 @@ public sealed class SamplerTests
         Assert.Equal(m.EnergyJoules / m.DurationSeconds, m.AveragePowerWatts, 9);
         Assert.InRange(m.AveragePowerWatts, 6.9, 7.0001);
         Assert.Equal("sensor", m.EnergyScope);
+        Assert.InRange(m.SamplerCpuPercent!.Value, 0, 50); // the sampler's own thread, from the scheduler's accounting
     }
 
     [Fact]
