@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # EdgeLm's one entry point.
 #   ./build.sh            natives + headers + build + module folder (out/EdgeLm)
-#   ./build.sh test       all of the above, then the xunit suite
+#   ./build.sh test       all of the above, then the xunit suite and the Pester suite (pwsh and Pester
+#                         installed by tools/pwsh.sh; PESTER_VERSION picks 5.7.1, 5.9.1 or 6.2.0;
+#                         EDGELM_PWSH uses a pwsh already on the machine)
+#   ./build.sh pester     build, module folder, then only the Pester suite
 #   ./build.sh natives    only fetch and place llama.cpp's shared libraries
 #   ./build.sh headers    only extract llama.cpp's headers (for the struct layout test)
 #   ./build.sh module     build and assemble out/EdgeLm without fetching natives again
@@ -121,13 +124,32 @@ assemble_module() {
   say "module folder ready: ${module_dir#"$repo"/}"
 }
 
-run_tests() {
+run_unit_tests() {
   local results="$out/test-results"
-  rm -rf "$results"
+  mkdir -p "$results"
+  rm -f "$results/unit.trx"
   local status=0
   dotnet test "$repo/tests/Unit/EdgeLm.Tests.Unit.csproj" -c "$configuration" --no-build --nologo \
     --logger "trx;LogFileName=unit.trx" --results-directory "$results" || status=$?
   summarize_trx "$results/unit.trx"
+  return $status
+}
+
+# The Pester suite in a fresh pwsh (a loaded binary module cannot be unloaded), cached Pester first on
+# PSModulePath; its last line is 'pester: N passed, N failed, N skipped'.
+run_pester_tests() {
+  local pwsh
+  pwsh="$("$repo/tools/pwsh.sh")" || die "could not install pwsh and Pester (see above)"
+  local modules="${EDGELM_CACHE:-$repo/.cache}/pwsh/Modules"
+  PSModulePath="$modules${PSModulePath:+:$PSModulePath}" COLUMNS=80 \
+    "$pwsh" -NoProfile -NonInteractive -File "$repo/tools/Invoke-PesterSuite.ps1"
+}
+
+# Both suites run even when the first fails, so one run shows every failure.
+run_tests() {
+  local status=0
+  run_unit_tests || status=1
+  run_pester_tests || status=1
   return $status
 }
 
@@ -150,5 +172,6 @@ case "${1:-all}" in
   module) build; assemble_module ;;
   all) natives; headers; build; assemble_module ;;
   test) natives; headers; build; assemble_module; run_tests ;;
-  *) die "unknown command '$1'; use one of: all, test, natives, headers, module" ;;
+  pester) build; assemble_module; run_pester_tests ;;
+  *) die "unknown command '$1'; use one of: all, test, pester, natives, headers, module" ;;
 esac
