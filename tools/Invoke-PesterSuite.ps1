@@ -3,7 +3,7 @@
 # one plain line, 'pester: N passed, N failed, N skipped'; exits 1 when any test, block or file failed.
 # build.sh test calls it through tools/pwsh.sh's pwsh with the cached Pester first on PSModulePath.
 param(
-    [string] $Path = [IO.Path]::Combine($PSScriptRoot, '..', 'tests', 'Pester'),
+    [string[]] $Path = [IO.Path]::Combine($PSScriptRoot, '..', 'tests', 'Pester'),
     [string] $ResultPath = [IO.Path]::Combine($PSScriptRoot, '..', 'out', 'test-results', 'pester.xml'),
     [string] $Output = 'Detailed'
 )
@@ -33,6 +33,11 @@ $configuration.TestResult.OutputFormat = 'NUnitXml'
 $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $ResultPath)
 
 $result = Invoke-Pester -Configuration $configuration
+if ($null -eq $result) {
+    # Pester itself failed (a path it could not find, a broken configuration): that is a failed run.
+    'pester: 0 passed, 1 failed, 0 skipped' | Out-Host
+    exit 1
+}
 # A file or block that fails to load or set up has no test counted as failed: count it too.
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 "Pester $($pester.Version) on pwsh $($PSVersionTable.PSVersion)" | Out-Host

@@ -1,11 +1,14 @@
+using System.Management.Automation;
+using EdgeLm.Core;
 using EdgeLm.Core.Inference.Worker;
 
 namespace EdgeLm.Cmdlets;
 
 /// <summary>
 /// Chooses how the module starts its worker: `dotnet bin/edgelm.dll worker` where a dotnet host exists, else
-/// this pwsh itself hosting the loader (pwsh installed from Microsoft's packages brings its own runtime and
-/// often no dotnet). EDGELM_WORKER_HOST=dotnet or pwsh forces one, for tests on boards.
+/// a pwsh hosting the loader (pwsh installed from Microsoft's packages brings its own runtime and
+/// often no dotnet). EDGELM_WORKER_HOST=dotnet or pwsh forces one, for tests on boards; a forced host that
+/// cannot be found is an error, never a silent fall back to the other.
 /// </summary>
 internal static class WorkerHost
 {
@@ -14,7 +17,8 @@ internal static class WorkerHost
     public static WorkerLaunch? Find()
     {
         string? forced = Environment.GetEnvironmentVariable(Variable);
-        if (!string.Equals(forced, "pwsh", StringComparison.OrdinalIgnoreCase))
+        bool forcePwsh = string.Equals(forced, "pwsh", StringComparison.OrdinalIgnoreCase);
+        if (!forcePwsh)
         {
             WorkerLaunch? dotnet = WorkerLaunch.Dotnet();
             if (dotnet is not null || string.Equals(forced, "dotnet", StringComparison.OrdinalIgnoreCase))
@@ -23,14 +27,23 @@ internal static class WorkerHost
             }
         }
 
-        return Pwsh();
+        return Pwsh() ?? (forcePwsh
+            ? throw new EdgeLmException("WorkerNotFound", $"{Variable}=pwsh, but neither this process nor $PSHOME ({PSHome()}) is a pwsh executable, or bin/EdgeLm.Loader.dll is missing; unset {Variable} to use dotnet")
+            : null);
     }
 
+    /// <summary>
+    /// This process when it is pwsh (Microsoft's packages), else the pwsh apphost in $PSHOME (a dotnet tool
+    /// install runs as `dotnet pwsh.dll`, with the apphost beside it), hosting the loader's worker entry point.
+    /// </summary>
     private static WorkerLaunch? Pwsh()
     {
-        string? pwsh = Environment.ProcessPath;
         string loader = Path.Combine(Path.GetDirectoryName(typeof(WorkerHost).Assembly.Location) ?? ".", "EdgeLm.Loader.dll");
-        if (pwsh is null || !Path.GetFileNameWithoutExtension(pwsh).StartsWith("pwsh", StringComparison.OrdinalIgnoreCase) || !File.Exists(loader))
+        string? current = Environment.ProcessPath;
+        string? pwsh = current is not null && Path.GetFileNameWithoutExtension(current).StartsWith("pwsh", StringComparison.OrdinalIgnoreCase)
+            ? current
+            : new[] { Path.Combine(PSHome(), "pwsh") }.FirstOrDefault(File.Exists);
+        if (pwsh is null || !File.Exists(loader))
         {
             return null;
         }
@@ -38,4 +51,6 @@ internal static class WorkerHost
         string script = $"Add-Type -Path '{loader.Replace("'", "''")}'; exit [EdgeLm.Loader.LoadContext]::RunWorker()";
         return new WorkerLaunch(pwsh, new[] { "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", script });
     }
+
+    private static string PSHome() => Path.GetDirectoryName(typeof(PSObject).Assembly.Location) ?? string.Empty;
 }

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using EdgeLm.Core;
 using EdgeLm.Core.Inference;
+using EdgeLm.Core.Inference.Worker;
 
 namespace EdgeLm.Cmdlets.Commands;
 
@@ -128,9 +130,19 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
 
     protected override void BeginProcessing()
     {
+        WorkerLaunch? worker = null;
+        try
+        {
+            worker = InProcess.IsPresent ? null : WorkerHost.Find();
+        }
+        catch (EdgeLmException e)
+        {
+            ThrowTerminatingError(ToErrorRecord(e, null));
+        }
+
         _host = new InferenceHost(new InferenceHostOptions
         {
-            Worker = WorkerHost.Find(),
+            Worker = worker,
             // The host outlives one record's call; these forward to whichever call is running.
             Log = IsVerbose() ? line => _current?.WriteVerbose("llama.cpp: " + line) : null,
             Warning = message => _current?.WriteWarning(message),
