@@ -297,6 +297,13 @@ Describe 'EdgeLm module' {
             # One load served all three prompts.
             ($results.LoadMs | Sort-Object -Unique) | Should -HaveCount 1
             $results[1].PromptTokens | Should -BeGreaterThan $results[2].PromptTokens
+            # Each row carries its prompt, so rows join back to the lines they came from, also after a CSV round trip.
+            $results.Prompt | Should -Be @('first prompt', 'second, longer prompt here', 'third')
+            $results[0].PromptSha256 | Should -Be (Get-FileHash -InputStream ([IO.MemoryStream]::new([Text.Encoding]::UTF8.GetBytes('first prompt')))).Hash.ToLowerInvariant()
+            $csv = Join-Path $TestDrive 'prompts.csv'
+            $results | Export-Csv -LiteralPath $csv
+            (Import-Csv -LiteralPath $csv).Prompt | Should -Be @('first prompt', 'second, longer prompt here', 'third')
+            (Import-EdgeResult -Path $csv).PromptSha256 | Should -Be $results.PromptSha256
         }
 
         It 'binds model files from Get-ChildItem by FullName' {
@@ -495,8 +502,35 @@ Describe 'EdgeLm module' {
             (Import-Csv -LiteralPath $csv).EnergyMethod | Should -Be $m.EnergyMethod
         }
 
+        It 'records how the script block ended, and keeps the measurement when it throws' {
+            $ok = Measure-EdgeEnergy -ScriptBlock { $null = 1 }
+            $ok.Succeeded | Should -BeTrue
+            $ok.ExitCode | Should -BeNullOrEmpty
+
+            $global:LASTEXITCODE = 7
+            $native = Measure-EdgeEnergy -ScriptBlock { bash -c 'exit 3' }
+            $native.ExitCode | Should -Be 3
+            $native.Succeeded | Should -BeFalse
+            $global:LASTEXITCODE | Should -Be 3
+
+            $global:LASTEXITCODE = 7
+            $thrown = Measure-EdgeEnergy -ScriptBlock { Start-Sleep -Milliseconds 200; throw 'the model did not fit' } -ErrorVariable failed -ErrorAction SilentlyContinue
+            $thrown | Should -HaveCount 1
+            $thrown.DurationSeconds | Should -BeGreaterThan 0.1
+            $thrown.EnergyJoules | Should -BeGreaterThan 0
+            $thrown.Succeeded | Should -BeFalse
+            $thrown.ErrorMessage | Should -Be 'the model did not fit'
+            $failed | Should -HaveCount 1
+            "$($failed[0])" | Should -Be 'the model did not fit'
+            # A block that ran no native command leaves $LASTEXITCODE as it was.
+            $global:LASTEXITCODE | Should -Be 7
+        }
+
         It 'measures a duration' {
-            (Measure-EdgeEnergy -Duration 1).Samples | Should -BeGreaterOrEqual 9
+            $m = Measure-EdgeEnergy -Duration 1
+            $m.DurationSeconds | Should -BeGreaterOrEqual 1
+            $m.Samples | Should -BeGreaterOrEqual 2
+            $m.Succeeded | Should -BeNullOrEmpty
         }
 
         It 'fills the energy properties of inference results' {

@@ -73,9 +73,10 @@ public sealed class MeasureEdgeEnergyCommand : EdgeLmCmdlet
             }
 
             long from = session.Begin();
+            ScriptOutcome? outcome = null;
             if (ParameterSetName == ScriptSet)
             {
-                ScriptBlock.Invoke();
+                outcome = RunScript();
             }
             else
             {
@@ -83,7 +84,19 @@ public sealed class MeasureEdgeEnergyCommand : EdgeLmCmdlet
                 StopToken.ThrowIfCancellationRequested();
             }
 
-            WriteObject(session.End(from, idle, BaselineSeconds > 0 ? BaselineSeconds : null));
+            EnergyMeasurement measurement = session.End(from, idle, BaselineSeconds > 0 ? BaselineSeconds : null, outcome?.ExitCode);
+            if (outcome is not null)
+            {
+                measurement.Succeeded = outcome.Error is null && outcome.ExitCode is null or 0;
+                measurement.ErrorMessage = outcome.Error?.Exception.Message;
+            }
+
+            // The measurement first: a block that threw still cost energy, and with -ErrorAction Stop the error ends the pipeline.
+            WriteObject(measurement);
+            if (outcome?.Error is ErrorRecord error)
+            {
+                WriteError(error);
+            }
         }
         catch (Exception e) when (e is EdgeLm.Core.EdgeLmException)
         {
@@ -93,5 +106,35 @@ public sealed class MeasureEdgeEnergyCommand : EdgeLmCmdlet
         {
             session?.Dispose();
         }
+    }
+
+    private sealed record ScriptOutcome(int? ExitCode, ErrorRecord? Error);
+
+    /// <summary>
+    /// Runs the block on the pipeline thread. A throw or terminating error ends it and is kept for after the measurement;
+    /// Ctrl+C is not caught. ExitCode is $LASTEXITCODE when a native command in the block set it (else it stays as it was).
+    /// </summary>
+    private ScriptOutcome RunScript()
+    {
+        PSVariable? lastExitCode = SessionState.PSVariable.Get("global:LASTEXITCODE");
+        object? before = lastExitCode?.Value;
+        SessionState.PSVariable.Remove("global:LASTEXITCODE");
+        ErrorRecord? error = null;
+        try
+        {
+            ScriptBlock.Invoke();
+        }
+        catch (RuntimeException e) when (e is not PipelineStoppedException)
+        {
+            error = e.ErrorRecord is { } record ? new ErrorRecord(record, e) : new ErrorRecord(e, "ScriptBlockFailed", ErrorCategory.OperationStopped, null);
+        }
+
+        object? after = SessionState.PSVariable.GetValue("global:LASTEXITCODE");
+        if (after is null && before is not null)
+        {
+            SessionState.PSVariable.Set("global:LASTEXITCODE", before);
+        }
+
+        return new ScriptOutcome(after is null ? null : LanguagePrimitives.ConvertTo<int>(after), error);
     }
 }

@@ -98,6 +98,7 @@ public sealed class EnergySession : IDisposable
             EnergyMethod = Selection.Method,
             SamplerCpuPercent = _sampler.CpuPercent(),
             ExitCode = exitCode,
+            Succeeded = exitCode is int code ? code == 0 : null,
             Warnings = warnings.Count == 0 ? null : string.Join("; ", warnings),
         };
     }

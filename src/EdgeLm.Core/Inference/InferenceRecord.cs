@@ -26,6 +26,8 @@ internal static class InferenceRecord
         r.GpuLayers = request.GpuLayers;
         r.FlashAttention = request.FlashAttention.ToString().ToLowerInvariant();
         r.PromptSource = request.PromptTokens is null ? "text" : "random";
+        r.Prompt = request.PromptTokens is null ? request.Prompt : null;
+        r.PromptSha256 = r.Prompt is null ? null : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(r.Prompt))).ToLowerInvariant();
         r.ChatTemplate = request.ChatTemplate?.ToLowerInvariant() ?? string.Empty;
         r.RequestedTokens = request.MaxTokens;
         r.DepthTokens = request.DepthTokens;

@@ -19,7 +19,11 @@ public sealed class EnergyMeasurement
     public string EnergyMethod { get; set; } = string.Empty;
     /// <summary>CPU time the sampler thread used, as a share of one core over the window.</summary>
     public double? SamplerCpuPercent { get; set; }
-    /// <summary>The measured command's exit code (edgelm energy -- COMMAND).</summary>
+    /// <summary>The measured command's exit code (edgelm energy -- COMMAND), or $LASTEXITCODE as set by a native command run in Measure-EdgeEnergy's script block.</summary>
     public int? ExitCode { get; set; }
+    /// <summary>Whether the measured command or script block completed without an error (exit code 0, nothing thrown); null for a -Duration window.</summary>
+    public bool? Succeeded { get; set; }
+    /// <summary>The error that ended the script block early; its energy up to that point is still measured.</summary>
+    public string? ErrorMessage { get; set; }
     public string? Warnings { get; set; }
 }

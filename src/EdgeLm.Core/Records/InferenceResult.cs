@@ -36,6 +36,10 @@ public sealed class InferenceResult
     public int PromptTokens { get; set; }
     /// <summary>text (a prompt, tokenized by the model) or random (seeded random token ids, llama-bench style).</summary>
     public string PromptSource { get; set; } = string.Empty;
+    /// <summary>The prompt text as given, before any chat template; null for random prompts. Joins rows to their prompts.</summary>
+    public string? Prompt { get; set; }
+    /// <summary>SHA-256 (lower-case hex) of the prompt's UTF-8 bytes: a short key to group or join by; null for random prompts.</summary>
+    public string? PromptSha256 { get; set; }
     /// <summary>The chat template applied to the prompt: a built-in name, "model" for the model's own, or empty.</summary>
     public string ChatTemplate { get; set; } = string.Empty;
     public int RequestedTokens { get; set; }

@@ -28,6 +28,9 @@ public sealed class InferenceTests
         Assert.StartsWith("0.5.0", r.LlamaVersion);
         Assert.StartsWith("cpu", r.Backend);
         Assert.Equal("text", r.PromptSource);
+        Assert.Equal("the quick brown fox", r.Prompt);
+        // sha256 of the UTF-8 text, as `printf %s 'the quick brown fox' | sha256sum` prints it.
+        Assert.Equal("9ecb36561341d18eb65484e833efea61edc74b84cf5e6ae1b81c63533e25fc8f", r.PromptSha256);
         Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_tiny.Path))).ToLowerInvariant(), r.ModelSha256);
         Assert.False(string.IsNullOrEmpty(r.Output));
         Assert.True(r.PromptTokens > 1);
@@ -85,6 +88,8 @@ public sealed class InferenceTests
         InferenceResult r = Run(new InferenceRequest { PromptTokens = 100, MaxTokens = 4 }).Single();
         Assert.Equal(100, r.PromptTokens);
         Assert.Equal("random", r.PromptSource);
+        Assert.Null(r.Prompt);
+        Assert.Null(r.PromptSha256);
     }
 
     [Fact]
