@@ -34,6 +34,8 @@ declare -A package=(
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+# shellcheck source=tools/integrity.sh
+. "$repo/tools/integrity.sh"
 
 need() {
   command -v "$1" >/dev/null 2>&1 || die "'$1' is not installed; $2"
@@ -52,16 +54,9 @@ fetch_tarball() {
     (cd "$dir" && npm pack --silent "$name@$npm_version" >/dev/null) ||
       die "npm pack $name@$npm_version failed; check that the npm registry is reachable"
   fi
-  local got
-  got="$(sri "$file")"
-  if [ "$got" != "$want" ]; then
-    rm -f "$file"
-    die "$name@$npm_version: integrity $got does not match the pinned $want; the tarball was removed"
-  fi
+  require_integrity "$file" "$want" "$name@$npm_version"
   printf '%s\n' "$file"
 }
-
-sri() { printf 'sha512-%s' "$(openssl dgst -sha512 -binary "$1" | base64 -w0)"; }
 
 natives() {
   local rid tarball dest tmp

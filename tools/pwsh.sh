@@ -20,7 +20,8 @@ declare -A pester_integrity=(
 
 say() { printf 'pwsh.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
-sri() { printf 'sha512-%s' "$(openssl dgst -sha512 -binary "$1" | base64 -w0)"; }
+# shellcheck source=tools/integrity.sh
+. "$repo/tools/integrity.sh"
 
 [ -n "${pester_integrity[$pester_version]:-}" ] ||
   die "Pester $pester_version has no pinned sha512 here; use one of: ${!pester_integrity[*]} (or add its hash to tools/pwsh.sh)"
@@ -65,12 +66,7 @@ fetch_pester() {
     [ -f "$file" ] && break
   done < <(dotnet nuget list source --format short 2>/dev/null | sed -n 's/^ *E[A-Za-z]* \+//p')
   [ -f "$file" ] || die "Pester $pester_version was not found on any enabled NuGet source (${tried[*]:-none}); check 'dotnet nuget list source'"
-  local got
-  got="$(sri "$file")"
-  if [ "$got" != "$want" ]; then
-    rm -f "$file"
-    die "pester.$pester_version.nupkg: integrity $got does not match the pinned $want; the file was removed"
-  fi
+  require_integrity "$file" "$want" "pester.$pester_version.nupkg"
   printf '%s\n' "$file"
 }
 
