@@ -129,8 +129,8 @@ Describe 'EdgeLm module' {
         It 'shows the default table view' {
             $table = $info | Format-Table | Out-String
 
-            $table | Should -BeLike '*Params(M)*'
-            $table | Should -BeLike '*Size(MB)*'
+            $table | Should -BeLike '*Params*'
+            $table | Should -BeLike '*Size*'
             $table | Should -BeLike "*$($info.ModelName)*"
         }
 
@@ -222,8 +222,8 @@ Describe 'EdgeLm module' {
         It 'shows the default table view' {
             $table = $single | Format-Table | Out-String
 
-            $table | Should -BeLike '*TTFT(ms)*'
-            $table | Should -BeLike '*Decode(t/s)*'
+            $table | Should -BeLike '*TTFT ms*'
+            $table | Should -BeLike '*Tg t/s*'
             $table | Should -Not -BeLike '*RunId*'
         }
 
@@ -584,7 +584,7 @@ Describe 'EdgeLm module' {
             $summary[0].PSObject.TypeNames[0] | Should -Be 'EdgeLm.BenchmarkSummary'
             $summary.Runs | Should -Be @(2, 2)
             $summary[0].DecodeTokensPerSecondMedian | Should -BeGreaterThan 0
-            ($summary | Format-Table | Out-String) | Should -BeLike '*Decode(t/s)*'
+            ($summary | Format-Table | Out-String) | Should -BeLike '*Tg t/s*'
         }
 
         It 'compares two result sets with a verdict' {
