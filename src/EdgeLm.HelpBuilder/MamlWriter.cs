@@ -157,6 +157,8 @@ public static class MamlWriter
             xml.WriteElementString("dev", "code", Dev, example.Code ?? string.Empty);
             xml.WriteStartElement("dev", "remarks", Dev);
             WriteParagraphs(xml, example.Remarks, WideText);
+            // An empty paragraph: Get-Help otherwise prints the next example's title right under these remarks.
+            xml.WriteElementString("maml", "para", Maml, string.Empty);
             xml.WriteEndElement();
             xml.WriteEndElement();
         }
