@@ -149,6 +149,11 @@ public static class HelpValidator
 
         foreach (ExampleHelp example in doc.Examples)
         {
+            if (MamlWriter.ExampleTitle(example).Length > MamlWriter.TitleWidth)
+            {
+                Add($"example {example.Number} (line {example.Line}): the title is too long for Get-Help's title line at 80 columns; shorten it");
+            }
+
             if (string.IsNullOrWhiteSpace(example.Code))
             {
                 Add($"example {example.Number} (line {example.Line}) has no code block");
@@ -166,6 +171,11 @@ public static class HelpValidator
             {
                 Add($"example {example.Number} (line {example.Line}) has no sentence saying what it does");
             }
+        }
+
+        foreach (RelatedLink link in doc.Links.Where(l => 4 + l.Text.Length + 1 + (l.Uri?.Length ?? 0) > MamlWriter.ConsoleWidth + 1))
+        {
+            Add($"the related link '{link.Text}' ({link.Uri}) is too long for one line of Get-Help at 80 columns");
         }
 
         if (!doc.Links.Any(l => string.Equals(l.Text, AboutTopic, StringComparison.OrdinalIgnoreCase)))

@@ -15,8 +15,8 @@ public static class MamlWriter
     private const string Dev = "http://schemas.microsoft.com/maml/dev/2004/10";
     private const string MSHelp = "http://msdn.microsoft.com/mshelp";
 
-    /// <summary>Columns the example title lines are padded to (Get-Help indents them by four).</summary>
-    private const int TitleWidth = 76;
+    /// <summary>Columns the example title lines are padded to (Get-Help indents them by four: 80 in all).</summary>
+    public const int TitleWidth = 76;
 
     /// <summary>
     /// Get-Help keeps a paragraph's line breaks but breaks longer lines wherever the console ends, mid-word. So text

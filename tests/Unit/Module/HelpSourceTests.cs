@@ -256,6 +256,26 @@ public sealed class HelpSourceTests
         Assert.Contains(problems, p => p.Cmdlet == "Get-Nothing" && p.Message.Contains("describes a cmdlet the assembly does not have", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void TheBuilderWritesTheHelpAndFailsOnProblemsOnlyWhenStrict()
+    {
+        using var folder = new Support.TempFolder();
+        string docs = Path.Combine(folder.Path, "docs");
+        Directory.CreateDirectory(docs);
+        foreach (string file in Directory.EnumerateFiles(DocsDir, "*-*.md").Where(f => !f.EndsWith("Get-EdgeModel.md", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(docs, Path.GetFileName(file)));
+        }
+
+        string output = Path.Combine(folder.Path, "en-US", "EdgeLm.Cmdlets.dll-Help.xml");
+        string[] args = { "--assembly", Path.Combine(ModuleLayout.BinDir, "EdgeLm.Cmdlets.dll"), "--docs", docs, "--out", output, "--sma", ModuleLayout.SmaReferencePath };
+
+        Assert.Equal(0, EdgeLm.HelpBuilder.Program.Main(args));
+        // The cmdlet without a help file still gets its syntax and parameters.
+        Assert.Contains("<command:name>Get-EdgeModel</command:name>", File.ReadAllText(output), StringComparison.Ordinal);
+        Assert.Equal(1, EdgeLm.HelpBuilder.Program.Main(args.Append("--strict").ToArray()));
+    }
+
     // --- The reader of the Markdown format. ---
 
     [Fact]
