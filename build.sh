@@ -116,6 +116,12 @@ assemble_module() {
   rm -f "$bin/System.Management.Automation.dll"
   cp "$repo/module/EdgeLm.psd1" "$repo/module/EdgeLm.psm1" "$repo/module/EdgeLm.Format.ps1xml" "$module_dir/"
   if [ -d "$repo/module/en-US" ]; then cp -r "$repo/module/en-US" "$module_dir/"; fi
+  # Cmdlet help (MAML) from docs/help/*.md and the compiled cmdlets. Get-Help finds it in the module's en-US/,
+  # not only beside the dll (bin/en-US/ is lost after Import-Module -Force). Disagreements are warnings here
+  # and failures in the unit tests.
+  dotnet "$repo/src/EdgeLm.HelpBuilder/bin/$configuration/net10.0/EdgeLm.HelpBuilder.dll" \
+    --assembly "$bin/EdgeLm.Cmdlets.dll" --docs "$repo/docs/help" \
+    --out "$module_dir/en-US/EdgeLm.Cmdlets.dll-Help.xml" || die "could not write the cmdlet help (see above)"
   say "module folder ready: ${module_dir#"$repo"/}"
 }
 
