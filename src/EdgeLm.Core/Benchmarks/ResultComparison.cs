@@ -4,6 +4,8 @@ namespace EdgeLm.Core.Benchmarks;
 /// Candidate against baseline per configuration and figure: the ratio of medians (candidate / baseline) with a 95%
 /// bootstrap confidence interval (2000 resamples, seeded, so the same files give the same answer) and a verdict:
 /// faster, slower, or no significant difference (the interval contains 1). For times, lower is faster.
+/// Like <see cref="BenchmarkSummary"/>: typed properties for the default keys and every column PowerShell
+/// completes, and its flat record's columns (<see cref="IFlatRecord.GetFields"/>) with exactly the keys compared by.
 /// </summary>
 public sealed class ResultComparison : IFlatRecord
 {
@@ -17,8 +19,35 @@ public sealed class ResultComparison : IFlatRecord
 
     private readonly List<KeyValuePair<string, object?>> _fields = new();
 
-    public string TypeName => "EdgeLm.ResultComparison";
-    public IReadOnlyList<KeyValuePair<string, object?>> Fields => _fields;
+    // Default grouping keys (ResultFields.DefaultKeys; DeviceName only when asked for): null when not compared by.
+    public string? DeviceName { get; private set; }
+    public string? ModelName { get; private set; }
+    public string? Quantization { get; private set; }
+    public int? Threads { get; private set; }
+    public int? GpuLayers { get; private set; }
+    public int? ContextSize { get; private set; }
+    public int? PromptTokens { get; private set; }
+    public int? RequestedTokens { get; private set; }
+    public int? DepthTokens { get; private set; }
+
+    /// <summary>The figure compared: DecodeTokensPerSecond, PrefillTokensPerSecond or TimeToFirstTokenMs.</summary>
+    public string Figure { get; private set; } = string.Empty;
+    public int BaselineRuns { get; private set; }
+    public int CandidateRuns { get; private set; }
+    public double? BaselineMedian { get; private set; }
+    public double? CandidateMedian { get; private set; }
+    /// <summary>CandidateMedian / BaselineMedian; null when one side has no runs.</summary>
+    public double? Ratio { get; private set; }
+    public double? RatioCiLow { get; private set; }
+    public double? RatioCiHigh { get; private set; }
+    /// <summary>faster, slower, no significant difference, only in baseline or only in candidate.</summary>
+    public string Verdict { get; private set; } = string.Empty;
+
+    string IFlatRecord.GetTypeName() => "EdgeLm.ResultComparison";
+
+    IReadOnlyList<KeyValuePair<string, object?>> IFlatRecord.GetFields() => _fields;
+
+    /// <summary>A column by name (keys included), or null.</summary>
     public object? this[string name] => _fields.FirstOrDefault(f => f.Key == name).Value;
 
     public static IReadOnlyList<ResultComparison> Compare(IEnumerable<InferenceResult> baseline, IEnumerable<InferenceResult> candidate, IReadOnlyList<string>? groupBy = null)
@@ -45,15 +74,15 @@ public sealed class ResultComparison : IFlatRecord
                 var comparison = new ResultComparison();
                 foreach (string k in keys)
                 {
-                    comparison._fields.Add(new(k, ResultFields.Value(sample, k)));
+                    comparison.Add(k, ResultFields.Value(sample, k));
                 }
 
-                comparison._fields.Add(new("Figure", figure));
-                comparison._fields.Add(new("BaselineRuns", x.Length));
-                comparison._fields.Add(new("CandidateRuns", y.Length));
+                comparison.Add("Figure", figure);
+                comparison.Add("BaselineRuns", x.Length);
+                comparison.Add("CandidateRuns", y.Length);
                 double? baselineMedian = x.Length > 0 ? Median(x) : null, candidateMedian = y.Length > 0 ? Median(y) : null;
-                comparison._fields.Add(new("BaselineMedian", baselineMedian));
-                comparison._fields.Add(new("CandidateMedian", candidateMedian));
+                comparison.Add("BaselineMedian", baselineMedian);
+                comparison.Add("CandidateMedian", candidateMedian);
                 string verdict;
                 double? ratio = null, low = null, high = null;
                 if (x.Length == 0 || y.Length == 0)
@@ -69,15 +98,22 @@ public sealed class ResultComparison : IFlatRecord
                     verdict = better ? "faster" : worse ? "slower" : "no significant difference";
                 }
 
-                comparison._fields.Add(new("Ratio", ratio));
-                comparison._fields.Add(new("RatioCiLow", low));
-                comparison._fields.Add(new("RatioCiHigh", high));
-                comparison._fields.Add(new("Verdict", verdict));
+                comparison.Add("Ratio", ratio);
+                comparison.Add("RatioCiLow", low);
+                comparison.Add("RatioCiHigh", high);
+                comparison.Add("Verdict", verdict);
                 comparisons.Add(comparison);
             }
         }
 
         return comparisons;
+    }
+
+    // A column, and the typed property of the same name where there is one.
+    private void Add(string name, object? value)
+    {
+        _fields.Add(new(name, value));
+        TypedRecord.Set(this, name, value);
     }
 
     /// <summary>The 2.5% and 97.5% percentiles of the ratio of medians over resamples of both sides.</summary>
