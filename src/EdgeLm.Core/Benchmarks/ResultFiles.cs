@@ -70,7 +70,10 @@ public static class ResultFiles
         }
         catch (JsonException e)
         {
-            return Bad(file, "ResultsCorrupt", $"{file} line {number} is not a JSON record: {e.Message}");
+            // System.Text.Json counts lines within the one line it was given; say the file's line and the column.
+            string reason = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*LineNumber: \d+ \| BytePositionInLine: \d+\.$", string.Empty);
+            string column = e.BytePositionInLine is long position ? $", column {position + 1}" : string.Empty;
+            return Bad(file, "ResultsCorrupt", $"{file} line {number}{column} is not a JSON record: {reason}");
         }
 
         return Entry(file, number, fields);

@@ -168,7 +168,8 @@ public sealed class ResultConversionTests
         string[] errors = entries.Where(e => e.Error is not null).Select(e => e.Error!.Message).ToArray();
         Assert.Equal(4, errors.Length);
         Assert.StartsWith($"{file} line 2: not an InferenceResult: no RunId", errors[0]);
-        Assert.StartsWith($"{file} line 3 is not a JSON record", errors[1]);
+        Assert.StartsWith($"{file} line 3, column 11 is not a JSON record: ", errors[1]);
+        Assert.DoesNotContain("LineNumber", errors[1]);
         Assert.StartsWith($"{file} line 6 is not a JSON record: a JSON array, not an object", errors[2]);
         Assert.Equal($"{file} line 7: Threads 'abc' is not a whole number", errors[3]);
         Assert.All(entries.Where(e => e.Error is not null), e => Assert.Equal(file, e.Error!.Path));
