@@ -180,8 +180,12 @@ internal static class Completion
         }
     }
 
+    // Bare where PowerShell reads the word as one string in argument mode (rapl:package-0+rapl:dram-0, tasmota=),
+    // quoted otherwise.
     private static string Quote(string name) =>
-        name.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.') ? name : "'" + name.Replace("'", "''") + "'";
+        name.Length > 0 && name[0] != '-' && name.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '+' or '=' or '/')
+            ? name
+            : "'" + name.Replace("'", "''") + "'";
 }
 
 /// <summary>
