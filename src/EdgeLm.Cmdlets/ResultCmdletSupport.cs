@@ -10,8 +10,8 @@ internal static class ResultCmdletSupport
 {
     /// <summary>
     /// A typed flat record (BenchmarkSummary, ResultComparison) as PowerShell sees it: the object itself, so its
-    /// typed properties complete and sort, with TypeNames[0] set for its format view, plus a note property for
-    /// each column that is not one of its properties (a -GroupBy key outside the defaults).
+    /// typed properties complete and sort (its class name is the type name its format view selects on), plus a
+    /// note property for each column that is not one of its properties (a -GroupBy key outside the defaults).
     /// </summary>
     public static PSObject ToPSObject(IFlatRecord record)
     {
@@ -25,7 +25,11 @@ internal static class ResultCmdletSupport
             }
         }
 
-        result.TypeNames.Insert(0, record.TypeName);
+        if (result.TypeNames[0] != record.TypeName)
+        {
+            result.TypeNames.Insert(0, record.TypeName);
+        }
+
         return result;
     }
 

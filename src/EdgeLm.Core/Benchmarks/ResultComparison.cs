@@ -1,4 +1,7 @@
-namespace EdgeLm.Core.Benchmarks;
+using EdgeLm.Core.Benchmarks;
+
+// In namespace EdgeLm like InferenceResult: TypeNames[0] is EdgeLm.ResultComparison, which the format view selects on.
+namespace EdgeLm;
 
 /// <summary>
 /// Candidate against baseline per configuration and figure: the ratio of medians (candidate / baseline) with a 95%
@@ -17,38 +20,45 @@ public sealed class ResultComparison : IFlatRecord
         ("DecodeTokensPerSecond", true), ("PrefillTokensPerSecond", true), ("TimeToFirstTokenMs", false),
     };
 
-    private readonly List<KeyValuePair<string, object?>> _fields = new();
+    private readonly GroupKeys _keys = new();
 
     // Default grouping keys (ResultFields.DefaultKeys; DeviceName only when asked for): null when not compared by.
-    public string? DeviceName { get; private set; }
-    public string? ModelName { get; private set; }
-    public string? Quantization { get; private set; }
-    public int? Threads { get; private set; }
-    public int? GpuLayers { get; private set; }
-    public int? ContextSize { get; private set; }
-    public int? PromptTokens { get; private set; }
-    public int? RequestedTokens { get; private set; }
-    public int? DepthTokens { get; private set; }
+    public string? DeviceName { get; set; }
+    public string? ModelName { get; set; }
+    public string? Quantization { get; set; }
+    public int? Threads { get; set; }
+    public int? GpuLayers { get; set; }
+    public int? ContextSize { get; set; }
+    public int? PromptTokens { get; set; }
+    public int? RequestedTokens { get; set; }
+    public int? DepthTokens { get; set; }
 
     /// <summary>The figure compared: DecodeTokensPerSecond, PrefillTokensPerSecond or TimeToFirstTokenMs.</summary>
-    public string Figure { get; private set; } = string.Empty;
-    public int BaselineRuns { get; private set; }
-    public int CandidateRuns { get; private set; }
-    public double? BaselineMedian { get; private set; }
-    public double? CandidateMedian { get; private set; }
+    public string Figure { get; set; } = string.Empty;
+    public int BaselineRuns { get; set; }
+    public int CandidateRuns { get; set; }
+    public double? BaselineMedian { get; set; }
+    public double? CandidateMedian { get; set; }
     /// <summary>CandidateMedian / BaselineMedian; null when one side has no runs.</summary>
-    public double? Ratio { get; private set; }
-    public double? RatioCiLow { get; private set; }
-    public double? RatioCiHigh { get; private set; }
+    public double? Ratio { get; set; }
+    public double? RatioCiLow { get; set; }
+    public double? RatioCiHigh { get; set; }
     /// <summary>faster, slower, no significant difference, only in baseline or only in candidate.</summary>
-    public string Verdict { get; private set; } = string.Empty;
+    public string Verdict { get; set; } = string.Empty;
 
     string IFlatRecord.GetTypeName() => "EdgeLm.ResultComparison";
 
-    IReadOnlyList<KeyValuePair<string, object?>> IFlatRecord.GetFields() => _fields;
+    /// <summary>The keys compared by, then Figure, the runs and medians of both sides, Ratio with its interval and Verdict.</summary>
+    IReadOnlyList<KeyValuePair<string, object?>> IFlatRecord.GetFields() =>
+        _keys.Fields(this).Concat(new KeyValuePair<string, object?>[]
+        {
+            new("Figure", Figure), new("BaselineRuns", BaselineRuns), new("CandidateRuns", CandidateRuns),
+            new("BaselineMedian", BaselineMedian), new("CandidateMedian", CandidateMedian),
+            new("Ratio", Ratio), new("RatioCiLow", RatioCiLow), new("RatioCiHigh", RatioCiHigh), new("Verdict", Verdict),
+        }).ToArray();
 
     /// <summary>A column by name (keys included), or null.</summary>
-    public object? this[string name] => _fields.FirstOrDefault(f => f.Key == name).Value;
+    public object? this[string name] => ((IFlatRecord)this).GetFields().FirstOrDefault(f => f.Key == name).Value;
 
     public static IReadOnlyList<ResultComparison> Compare(IEnumerable<InferenceResult> baseline, IEnumerable<InferenceResult> candidate, IReadOnlyList<string>? groupBy = null)
     {
@@ -74,15 +84,15 @@ public sealed class ResultComparison : IFlatRecord
                 var comparison = new ResultComparison();
                 foreach (string k in keys)
                 {
-                    comparison.Add(k, ResultFields.Value(sample, k));
+                    comparison._keys.Set(comparison, k, ResultFields.Value(sample, k));
                 }
 
-                comparison.Add("Figure", figure);
-                comparison.Add("BaselineRuns", x.Length);
-                comparison.Add("CandidateRuns", y.Length);
+                comparison.Figure = figure;
+                comparison.BaselineRuns = x.Length;
+                comparison.CandidateRuns = y.Length;
                 double? baselineMedian = x.Length > 0 ? Median(x) : null, candidateMedian = y.Length > 0 ? Median(y) : null;
-                comparison.Add("BaselineMedian", baselineMedian);
-                comparison.Add("CandidateMedian", candidateMedian);
+                comparison.BaselineMedian = baselineMedian;
+                comparison.CandidateMedian = candidateMedian;
                 string verdict;
                 double? ratio = null, low = null, high = null;
                 if (x.Length == 0 || y.Length == 0)
@@ -98,22 +108,15 @@ public sealed class ResultComparison : IFlatRecord
                     verdict = better ? "faster" : worse ? "slower" : "no significant difference";
                 }
 
-                comparison.Add("Ratio", ratio);
-                comparison.Add("RatioCiLow", low);
-                comparison.Add("RatioCiHigh", high);
-                comparison.Add("Verdict", verdict);
+                comparison.Ratio = ratio;
+                comparison.RatioCiLow = low;
+                comparison.RatioCiHigh = high;
+                comparison.Verdict = verdict;
                 comparisons.Add(comparison);
             }
         }
 
         return comparisons;
-    }
-
-    // A column, and the typed property of the same name where there is one.
-    private void Add(string name, object? value)
-    {
-        _fields.Add(new(name, value));
-        TypedRecord.Set(this, name, value);
     }
 
     /// <summary>The 2.5% and 97.5% percentiles of the ratio of medians over resamples of both sides.</summary>
@@ -131,13 +134,13 @@ public sealed class ResultComparison : IFlatRecord
         }
 
         Array.Sort(ratios);
-        return (Inference.Percentiles.Of(ratios, 2.5), Inference.Percentiles.Of(ratios, 97.5));
+        return (Core.Inference.Percentiles.Of(ratios, 2.5), Core.Inference.Percentiles.Of(ratios, 97.5));
     }
 
     private static double Median(double[] values)
     {
         double[] sorted = (double[])values.Clone();
         Array.Sort(sorted);
-        return Inference.Percentiles.Of(sorted, 50);
+        return Core.Inference.Percentiles.Of(sorted, 50);
     }
 }

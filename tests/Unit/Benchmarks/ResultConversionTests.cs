@@ -248,6 +248,24 @@ public sealed class ResultConversionTests
     }
 
     [Fact]
+    public void ASummaryOrComparisonMadeByHandHasTheColumnsItsPropertiesHold()
+    {
+        // As Views.Tests.ps1 makes realistic ones: a new object with properties set, never an empty export.
+        var summary = new BenchmarkSummary { ModelName = "llama", Threads = 4, Runs = 10, DecodeTokensPerSecondMedian = 12.4 };
+        var comparison = new ResultComparison { ModelName = "llama", Figure = "DecodeTokensPerSecond", Ratio = 1.1, Verdict = "faster" };
+
+        Assert.Equal(new[] { "ModelName", "Threads", "Runs" }, ((IFlatRecord)summary).Fields.Select(f => f.Key).Take(3));
+        Assert.Equal(12.4, summary["DecodeTokensPerSecondMedian"]);
+        Assert.Equal(BenchmarkSummary.StatisticNames.Select(s => "DecodeTokensPerSecond" + s),
+            ((IFlatRecord)summary).Fields.Select(f => f.Key).Where(k => k.StartsWith("DecodeTokensPerSecond", StringComparison.Ordinal)));
+        Assert.DoesNotContain(((IFlatRecord)summary).Fields, f => f.Key.StartsWith("Energy", StringComparison.Ordinal));
+        Assert.Equal("ModelName", ((IFlatRecord)comparison).Fields[0].Key);
+        Assert.Equal("faster", comparison["Verdict"]);
+        Assert.Equal("EdgeLm.BenchmarkSummary", typeof(BenchmarkSummary).FullName);
+        Assert.Equal("EdgeLm.ResultComparison", typeof(ResultComparison).FullName);
+    }
+
+    [Fact]
     public void AKeyOutsideTheDefaultsIsAColumnAndTheDefaultsNotGroupedByAreNull()
     {
         BenchmarkSummary summary = BenchmarkSummary.Summarize(new[] { Full() }, new[] { "backend", "Threads" }).Single();
