@@ -126,9 +126,6 @@ internal sealed class ResultInputs
 
     public List<InferenceResult> Results { get; } = new();
 
-    /// <summary>True once any input or file line was refused.</summary>
-    public bool HadErrors { get; private set; }
-
     /// <summary>One pipeline item or parameter value; collections are taken item by item.</summary>
     public void Add(object? input, bool allowPaths = false)
     {
@@ -195,21 +192,18 @@ internal sealed class ResultInputs
                 }
                 else
                 {
-                    HadErrors = true;
                     _cmdlet.WriteError(EdgeLmCmdlet.ToErrorRecord(entry.Error!, file));
                 }
             }
         }
         catch (EdgeLmException e)
         {
-            HadErrors = true;
             _cmdlet.WriteError(EdgeLmCmdlet.ToErrorRecord(e, file));
         }
     }
 
     private void Refuse(object input, EdgeLmInvalidResultException e)
     {
-        HadErrors = true;
         object value = ResultCmdletSupport.Unwrap(input)!;
         string runId = string.Empty;
         try
