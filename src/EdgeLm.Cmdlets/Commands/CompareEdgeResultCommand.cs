@@ -8,7 +8,10 @@ namespace EdgeLm.Cmdlets.Commands;
 [OutputType(typeof(ResultComparison))]
 public sealed class CompareEdgeResultCommand : EdgeLmCmdlet
 {
-    /// <summary>A results file, or results (e.g. from Import-EdgeResult).</summary>
+    /// <summary>
+    /// Results files, or results: InferenceResult objects (Import-EdgeResult) or rows with their properties
+    /// (Import-Csv, Import-Clixml, remoting).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0)]
     public object Baseline { get; set; } = null!;
 
@@ -17,13 +20,18 @@ public sealed class CompareEdgeResultCommand : EdgeLmCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResultPropertyCompleter))]
     public string[]? GroupBy { get; set; }
 
     protected override void EndProcessing()
     {
         RunInline(null, () =>
         {
-            foreach (ResultComparison comparison in ResultComparison.Compare(ResultCmdletSupport.Results(this, Baseline), ResultCmdletSupport.Results(this, Candidate), GroupBy))
+            var baseline = new ResultInputs(this, "-Baseline item");
+            baseline.Add(Baseline, allowPaths: true);
+            var candidate = new ResultInputs(this, "-Candidate item");
+            candidate.Add(Candidate, allowPaths: true);
+            foreach (ResultComparison comparison in ResultComparison.Compare(baseline.Results, candidate.Results, GroupBy))
             {
                 WriteObject(ResultCmdletSupport.ToPSObject(comparison));
             }

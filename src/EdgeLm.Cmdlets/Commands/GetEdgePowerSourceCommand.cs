@@ -18,6 +18,7 @@ public sealed class GetEdgePowerSourceCommand : EdgeLmCmdlet
     /// <summary>An external meter, KIND=ADDRESS: shelly-gen1=, shelly-gen2=, tasmota= (http://...) or command=.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MeterCompleter))]
     public string? Meter { get; set; }
 
     protected override void EndProcessing()

@@ -3,7 +3,11 @@ using EdgeLm.Core.Benchmarks;
 
 namespace EdgeLm.Cmdlets.Commands;
 
-/// <summary>Reads results files (.jsonl, or .csv as Export-Csv writes them) back into InferenceResult objects.</summary>
+/// <summary>
+/// Reads results files (.jsonl, or .csv as Export-Csv writes them) back into InferenceResult objects. A line that
+/// is no result (not JSON, a summary, a value that cannot be its property) is an error naming the file and line;
+/// the results on the other lines are still written, so one bad line loses nothing else.
+/// </summary>
 [Cmdlet(VerbsData.Import, "EdgeResult")]
 [OutputType(typeof(InferenceResult))]
 public sealed class ImportEdgeResultCommand : EdgeLmCmdlet
@@ -17,7 +21,20 @@ public sealed class ImportEdgeResultCommand : EdgeLmCmdlet
     {
         foreach (string file in ResolveInputPaths(Path, literal: false))
         {
-            RunInline(file, () => WriteObject(ResultFiles.Import(file), enumerateCollection: true));
+            RunInline(file, () =>
+            {
+                foreach (ResultFileEntry entry in ResultFiles.Read(file))
+                {
+                    if (entry.Result is not null)
+                    {
+                        WriteObject(entry.Result);
+                    }
+                    else
+                    {
+                        WriteError(ToErrorRecord(entry.Error!, file));
+                    }
+                }
+            });
         }
     }
 }

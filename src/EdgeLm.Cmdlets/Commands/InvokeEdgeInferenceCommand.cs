@@ -108,6 +108,7 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
     /// <summary>Power sources to read ('+'-joined names from Get-EdgePowerSource); default: the widest trustworthy scope.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PowerSourceCompleter))]
     public string? EnergySource { get; set; }
 
     /// <summary>Idle baseline before the first run, measured once per session and power source (default 10 s; 0 = none).</summary>
@@ -118,6 +119,7 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
     /// <summary>An external meter, KIND=ADDRESS (shelly-gen1, shelly-gen2, tasmota, command).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MeterCompleter))]
     public string? Meter { get; set; }
 
     /// <summary>Run llama.cpp in this PowerShell process instead of a worker: for debugging only.</summary>

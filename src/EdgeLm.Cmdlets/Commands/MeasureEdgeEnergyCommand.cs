@@ -30,6 +30,7 @@ public sealed class MeasureEdgeEnergyCommand : EdgeLmCmdlet
     /// <summary>Power sources to read ('+'-joined names from Get-EdgePowerSource); default: the widest trustworthy scope.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PowerSourceCompleter))]
     public string? Source { get; set; }
 
     [Parameter]
@@ -42,6 +43,7 @@ public sealed class MeasureEdgeEnergyCommand : EdgeLmCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MeterCompleter))]
     public string? Meter { get; set; }
 
     protected override void EndProcessing()

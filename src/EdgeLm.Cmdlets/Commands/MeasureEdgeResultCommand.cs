@@ -3,15 +3,20 @@ using EdgeLm.Core.Benchmarks;
 
 namespace EdgeLm.Cmdlets.Commands;
 
-/// <summary>Statistics per configuration (BenchmarkSummary): from piped results or -Path files.</summary>
+/// <summary>
+/// Statistics per configuration (BenchmarkSummary): from piped results or -Path files. Piped rows from Import-Csv,
+/// Import-Clixml or remoting are taken by property name, as Import-EdgeResult reads a CSV; a row that is no result
+/// is an error and the others are summarised.
+/// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "EdgeResult")]
 [OutputType(typeof(BenchmarkSummary))]
 public sealed class MeasureEdgeResultCommand : EdgeLmCmdlet
 {
-    private readonly List<InferenceResult> _results = new();
+    private ResultInputs? _inputs;
 
+    /// <summary>Results: InferenceResult objects or rows with their properties (Import-Csv, Import-Clixml).</summary>
     [Parameter(ValueFromPipeline = true)]
-    public InferenceResult? InputObject { get; set; }
+    public PSObject? InputObject { get; set; }
 
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -20,22 +25,19 @@ public sealed class MeasureEdgeResultCommand : EdgeLmCmdlet
     /// <summary>InferenceResult properties to group by; default the configuration (device, model, quantization, threads, ...).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResultPropertyCompleter))]
     public string[]? GroupBy { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (InputObject is not null)
-        {
-            _results.Add(InputObject);
-        }
-    }
+    protected override void BeginProcessing() => _inputs = new ResultInputs(this);
+
+    protected override void ProcessRecord() => _inputs!.Add(InputObject);
 
     protected override void EndProcessing()
     {
         RunInline(Path, () =>
         {
-            _results.AddRange(ResultCmdletSupport.Import(this, Path));
-            foreach (BenchmarkSummary summary in BenchmarkSummary.Summarize(_results, GroupBy))
+            _inputs!.AddFiles(Path);
+            foreach (BenchmarkSummary summary in BenchmarkSummary.Summarize(_inputs.Results, GroupBy))
             {
                 WriteObject(ResultCmdletSupport.ToPSObject(summary));
             }

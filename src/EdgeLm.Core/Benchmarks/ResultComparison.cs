@@ -1,9 +1,14 @@
-namespace EdgeLm.Core.Benchmarks;
+using EdgeLm.Core.Benchmarks;
+
+// In namespace EdgeLm like InferenceResult: TypeNames[0] is EdgeLm.ResultComparison, which the format view selects on.
+namespace EdgeLm;
 
 /// <summary>
 /// Candidate against baseline per configuration and figure: the ratio of medians (candidate / baseline) with a 95%
 /// bootstrap confidence interval (2000 resamples, seeded, so the same files give the same answer) and a verdict:
 /// faster, slower, or no significant difference (the interval contains 1). For times, lower is faster.
+/// Like <see cref="BenchmarkSummary"/>: typed properties for the default keys and every column PowerShell
+/// completes, and its flat record's columns (<see cref="IFlatRecord.GetFields"/>) with exactly the keys compared by.
 /// </summary>
 public sealed class ResultComparison : IFlatRecord
 {
@@ -15,11 +20,45 @@ public sealed class ResultComparison : IFlatRecord
         ("DecodeTokensPerSecond", true), ("PrefillTokensPerSecond", true), ("TimeToFirstTokenMs", false),
     };
 
-    private readonly List<KeyValuePair<string, object?>> _fields = new();
+    private readonly GroupKeys _keys = new();
 
-    public string TypeName => "EdgeLm.ResultComparison";
-    public IReadOnlyList<KeyValuePair<string, object?>> Fields => _fields;
-    public object? this[string name] => _fields.FirstOrDefault(f => f.Key == name).Value;
+    // Default grouping keys (ResultFields.DefaultKeys; DeviceName only when asked for): null when not compared by.
+    public string? DeviceName { get; set; }
+    public string? ModelName { get; set; }
+    public string? Quantization { get; set; }
+    public int? Threads { get; set; }
+    public int? GpuLayers { get; set; }
+    public int? ContextSize { get; set; }
+    public int? PromptTokens { get; set; }
+    public int? RequestedTokens { get; set; }
+    public int? DepthTokens { get; set; }
+
+    /// <summary>The figure compared: DecodeTokensPerSecond, PrefillTokensPerSecond or TimeToFirstTokenMs.</summary>
+    public string Figure { get; set; } = string.Empty;
+    public int BaselineRuns { get; set; }
+    public int CandidateRuns { get; set; }
+    public double? BaselineMedian { get; set; }
+    public double? CandidateMedian { get; set; }
+    /// <summary>CandidateMedian / BaselineMedian; null when one side has no runs.</summary>
+    public double? Ratio { get; set; }
+    public double? RatioCiLow { get; set; }
+    public double? RatioCiHigh { get; set; }
+    /// <summary>faster, slower, no significant difference, only in baseline or only in candidate.</summary>
+    public string Verdict { get; set; } = string.Empty;
+
+    string IFlatRecord.GetTypeName() => "EdgeLm.ResultComparison";
+
+    /// <summary>The keys compared by, then Figure, the runs and medians of both sides, Ratio with its interval and Verdict.</summary>
+    IReadOnlyList<KeyValuePair<string, object?>> IFlatRecord.GetFields() =>
+        _keys.Fields(this).Concat(new KeyValuePair<string, object?>[]
+        {
+            new("Figure", Figure), new("BaselineRuns", BaselineRuns), new("CandidateRuns", CandidateRuns),
+            new("BaselineMedian", BaselineMedian), new("CandidateMedian", CandidateMedian),
+            new("Ratio", Ratio), new("RatioCiLow", RatioCiLow), new("RatioCiHigh", RatioCiHigh), new("Verdict", Verdict),
+        }).ToArray();
+
+    /// <summary>A column by name (keys included), or null.</summary>
+    public object? this[string name] => ((IFlatRecord)this).GetFields().FirstOrDefault(f => f.Key == name).Value;
 
     public static IReadOnlyList<ResultComparison> Compare(IEnumerable<InferenceResult> baseline, IEnumerable<InferenceResult> candidate, IReadOnlyList<string>? groupBy = null)
     {
@@ -45,15 +84,15 @@ public sealed class ResultComparison : IFlatRecord
                 var comparison = new ResultComparison();
                 foreach (string k in keys)
                 {
-                    comparison._fields.Add(new(k, ResultFields.Value(sample, k)));
+                    comparison._keys.Set(comparison, k, ResultFields.Value(sample, k));
                 }
 
-                comparison._fields.Add(new("Figure", figure));
-                comparison._fields.Add(new("BaselineRuns", x.Length));
-                comparison._fields.Add(new("CandidateRuns", y.Length));
+                comparison.Figure = figure;
+                comparison.BaselineRuns = x.Length;
+                comparison.CandidateRuns = y.Length;
                 double? baselineMedian = x.Length > 0 ? Median(x) : null, candidateMedian = y.Length > 0 ? Median(y) : null;
-                comparison._fields.Add(new("BaselineMedian", baselineMedian));
-                comparison._fields.Add(new("CandidateMedian", candidateMedian));
+                comparison.BaselineMedian = baselineMedian;
+                comparison.CandidateMedian = candidateMedian;
                 string verdict;
                 double? ratio = null, low = null, high = null;
                 if (x.Length == 0 || y.Length == 0)
@@ -69,10 +108,10 @@ public sealed class ResultComparison : IFlatRecord
                     verdict = better ? "faster" : worse ? "slower" : "no significant difference";
                 }
 
-                comparison._fields.Add(new("Ratio", ratio));
-                comparison._fields.Add(new("RatioCiLow", low));
-                comparison._fields.Add(new("RatioCiHigh", high));
-                comparison._fields.Add(new("Verdict", verdict));
+                comparison.Ratio = ratio;
+                comparison.RatioCiLow = low;
+                comparison.RatioCiHigh = high;
+                comparison.Verdict = verdict;
                 comparisons.Add(comparison);
             }
         }
@@ -95,13 +134,13 @@ public sealed class ResultComparison : IFlatRecord
         }
 
         Array.Sort(ratios);
-        return (Inference.Percentiles.Of(ratios, 2.5), Inference.Percentiles.Of(ratios, 97.5));
+        return (Core.Inference.Percentiles.Of(ratios, 2.5), Core.Inference.Percentiles.Of(ratios, 97.5));
     }
 
     private static double Median(double[] values)
     {
         double[] sorted = (double[])values.Clone();
         Array.Sort(sorted);
-        return Inference.Percentiles.Of(sorted, 50);
+        return Core.Inference.Percentiles.Of(sorted, 50);
     }
 }

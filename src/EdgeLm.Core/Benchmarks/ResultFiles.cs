@@ -1,9 +1,11 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 
 namespace EdgeLm.Core.Benchmarks;
+
+/// <summary>One record of a results file: the result, or why that line is none.</summary>
+public sealed record ResultFileEntry(InferenceResult? Result, EdgeLmInvalidFileException? Error);
 
 /// <summary>Results files: JSONL (what benchmarks write) and CSV (what Export-Csv writes) in, JSONL, CSV and Markdown out.</summary>
 public static class ResultFiles
@@ -13,8 +15,27 @@ public static class ResultFiles
         "RunId", "Timestamp", "RunKey", "ModelSha256", "ModelPath", "Output",
     };
 
-    /// <summary>Records from a .jsonl/.json or .csv file; a bad line is an error naming the file and line.</summary>
+    /// <summary>
+    /// Records from a .jsonl/.json or .csv file, all or nothing: the first line that is no result is an error
+    /// naming the file and line (what the CLI wants). <see cref="Read"/> keeps the good lines instead.
+    /// </summary>
     public static IReadOnlyList<InferenceResult> Import(string path)
+    {
+        var results = new List<InferenceResult>();
+        foreach (ResultFileEntry entry in Read(path))
+        {
+            results.Add(entry.Result ?? throw entry.Error!);
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Each record of a results file in order, or the error for a line that is none (named by file and line), so
+    /// that one bad line loses no result before or after it. A missing file, or a CSV whose header lacks what
+    /// every result has, throws: no line of it could be a result.
+    /// </summary>
+    public static IEnumerable<ResultFileEntry> Read(string path)
     {
         string full = Path.GetFullPath(path);
         if (!File.Exists(full))
@@ -22,12 +43,11 @@ public static class ResultFiles
             throw new EdgeLmInvalidFileException(full, "FileNotFound", $"{full}: no such results file");
         }
 
-        return full.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ImportCsv(full) : ImportJsonLines(full);
+        return full.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsvFile(full) : ReadJsonLines(full);
     }
 
-    private static IReadOnlyList<InferenceResult> ImportJsonLines(string file)
+    private static IEnumerable<ResultFileEntry> ReadJsonLines(string file)
     {
-        var results = new List<InferenceResult>();
         int number = 0;
         foreach (string line in File.ReadLines(file))
         {
@@ -37,86 +57,130 @@ public static class ResultFiles
                 continue;
             }
 
-            try
-            {
-                results.Add(JsonSerializer.Deserialize<InferenceResult>(line) ?? throw new JsonException("null"));
-            }
-            catch (JsonException e)
-            {
-                throw new EdgeLmInvalidFileException(file, "ResultsCorrupt", $"{file} line {number} is not an InferenceResult: {e.Message}");
-            }
+            yield return JsonLine(file, number, line);
         }
-
-        return results;
     }
 
-    private static IReadOnlyList<InferenceResult> ImportCsv(string file)
+    private static ResultFileEntry JsonLine(string file, int number, string line)
     {
-        List<string[]> rows = ReadCsv(File.ReadAllText(file));
-        if (rows.Count == 0)
+        List<KeyValuePair<string, object?>> fields;
+        try
         {
-            return Array.Empty<InferenceResult>();
+            fields = JsonFields(line);
+        }
+        catch (JsonException e)
+        {
+            // System.Text.Json counts lines within the one line it was given; say the file's line and the column.
+            string reason = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*LineNumber: \d+ \| BytePositionInLine: \d+\.$", string.Empty);
+            string column = e.BytePositionInLine is long position ? $", column {position + 1}" : string.Empty;
+            return Bad(file, "ResultsCorrupt", $"{file} line {number}{column} is not a JSON record: {reason}");
         }
 
-        PropertyInfo?[] properties = rows[0].Select(h => typeof(InferenceResult).GetProperty(h)).ToArray();
-        var results = new List<InferenceResult>();
+        return Entry(file, number, fields);
+    }
+
+    private static ResultFileEntry Entry(string file, int line, IEnumerable<KeyValuePair<string, object?>> fields)
+    {
+        try
+        {
+            return new ResultFileEntry(ResultConversion.FromFields(fields), null);
+        }
+        catch (EdgeLmInvalidResultException e)
+        {
+            return Bad(file, e.ErrorId, $"{file} line {line}: {e.Message}");
+        }
+    }
+
+    // A JSON object's members as names and scalar values: numbers keep their text (parsed by the result's rules).
+    private static List<KeyValuePair<string, object?>> JsonFields(string line)
+    {
+        using JsonDocument document = JsonDocument.Parse(line);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object");
+        }
+
+        var fields = new List<KeyValuePair<string, object?>>();
+        foreach (JsonProperty property in document.RootElement.EnumerateObject())
+        {
+            object? value = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString(),
+                JsonValueKind.Number => property.Value.GetRawText(),
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Null => null,
+                _ => property.Value.Clone(),
+            };
+            fields.Add(new(property.Name, value));
+        }
+
+        return fields;
+    }
+
+    private static IEnumerable<ResultFileEntry> ReadCsvFile(string file)
+    {
+        List<(int Line, string[] Cells)> rows = ReadCsv(File.ReadAllText(file));
+        if (rows.Count == 0)
+        {
+            yield break;
+        }
+
+        // Export-Csv -IncludeTypeInformation (and Windows PowerShell's default) writes a #TYPE line first.
+        if (rows[0].Cells is [string type] && type.StartsWith("#TYPE", StringComparison.Ordinal))
+        {
+            rows.RemoveAt(0);
+            if (rows.Count == 0)
+            {
+                yield break;
+            }
+        }
+
+        string[] header = rows[0].Cells;
+        string[] missing = ResultConversion.Required.Where(n => !header.Contains(n, StringComparer.OrdinalIgnoreCase)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new EdgeLmInvalidFileException(file, "NotAResult", $"{file} holds no results: {ResultConversion.NotAResultMessage(header, missing)}");
+        }
+
         for (int i = 1; i < rows.Count; i++)
         {
-            string[] cells = rows[i];
+            (int line, string[] cells) = rows[i];
             if (cells.Length == 1 && cells[0].Length == 0)
             {
                 continue;
             }
 
-            var result = new InferenceResult();
-            for (int c = 0; c < Math.Min(cells.Length, properties.Length); c++)
+            if (cells.Length != header.Length)
             {
-                if (properties[c] is PropertyInfo property && property.CanWrite)
-                {
-                    try
-                    {
-                        property.SetValue(result, cells[c].Length == 0 && NullableText(property) ? null : Convert(cells[c], property.PropertyType));
-                    }
-                    catch (FormatException)
-                    {
-                        throw new EdgeLmInvalidFileException(file, "ResultsCorrupt", $"{file} record {i}: '{cells[c]}' is not a {property.Name}");
-                    }
-                }
+                yield return Bad(file, "ResultsCorrupt", $"{file} line {line} has {cells.Length} fields where the header has {header.Length}");
+                continue;
             }
 
-            results.Add(result);
+            yield return Entry(file, line, header.Select((name, c) => new KeyValuePair<string, object?>(name, cells[c])));
         }
-
-        return results;
     }
 
-    // An empty CSV cell is null for string? properties (EnergySource, ...), and "" for plain strings.
-    private static bool NullableText(PropertyInfo property) =>
-        property.PropertyType == typeof(string) && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable;
-
-    private static object? Convert(string text, Type type)
-    {
-        Type target = Nullable.GetUnderlyingType(type) ?? type;
-        if (text.Length == 0)
-        {
-            return type == typeof(string) ? string.Empty : Nullable.GetUnderlyingType(type) is not null ? null : Activator.CreateInstance(target);
-        }
-
-        return target == typeof(string) ? text
-            : target == typeof(bool) ? bool.Parse(text)
-            : System.Convert.ChangeType(text, target, CultureInfo.InvariantCulture);
-    }
+    private static ResultFileEntry Bad(string file, string errorId, string message) =>
+        new(null, new EdgeLmInvalidFileException(file, errorId, message));
 
     // RFC 4180 as Export-Csv and RecordText write it: quoted fields may hold commas, doubled quotes and newlines.
-    private static List<string[]> ReadCsv(string text)
+    // Each row comes with the line it starts on.
+    private static List<(int Line, string[] Cells)> ReadCsv(string text)
     {
-        var rows = new List<string[]>();
+        var rows = new List<(int, string[])>();
         var row = new List<string>();
         var cell = new StringBuilder();
         bool quoted = false;
+        int line = 1, rowLine = 1;
         for (int i = 0; i < text.Length; i++)
         {
             char ch = text[i];
+            if (ch == '\n')
+            {
+                line++;
+            }
+
             if (quoted)
             {
                 if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
@@ -130,8 +194,9 @@ public static class ResultFiles
             {
                 row.Add(cell.ToString());
                 cell.Clear();
-                rows.Add(row.ToArray());
+                rows.Add((rowLine, row.ToArray()));
                 row.Clear();
+                rowLine = line;
             }
             else cell.Append(ch);
         }
@@ -139,7 +204,7 @@ public static class ResultFiles
         if (cell.Length > 0 || row.Count > 0)
         {
             row.Add(cell.ToString());
-            rows.Add(row.ToArray());
+            rows.Add((rowLine, row.ToArray()));
         }
 
         return rows;
@@ -153,24 +218,32 @@ public static class ResultFiles
         }
     }
 
+    /// <summary>
+    /// CSV with one column per name any record has, in the order first seen, each row filled by name: records of
+    /// different shapes (results beside summaries, summaries grouped differently) never shift a value into
+    /// another column. Values as <see cref="RecordText.Invariant"/> writes them.
+    /// </summary>
     public static void WriteCsv(IEnumerable<object> records, TextWriter writer)
     {
-        bool header = false;
-        foreach (object record in records)
+        IReadOnlyList<KeyValuePair<string, object?>>[] rows = records.Select(RecordText.FieldsOf).ToArray();
+        if (rows.Length == 0)
         {
-            if (!header)
-            {
-                writer.WriteLine(RecordText.CsvHeader(record));
-                header = true;
-            }
+            return;
+        }
 
-            writer.WriteLine(RecordText.ToCsvLine(record));
+        string[] names = Columns(rows);
+        writer.WriteLine(string.Join(",", names.Select(CsvField)));
+        foreach (IReadOnlyList<KeyValuePair<string, object?>> row in rows)
+        {
+            Dictionary<string, object?> byName = ByName(row);
+            writer.WriteLine(string.Join(",", names.Select(n => CsvField(byName.TryGetValue(n, out object? v) ? RecordText.Invariant(v) : string.Empty))));
         }
     }
 
     /// <summary>
-    /// A Markdown table of the columns whose values differ between records (what a reader compares), leaving out
-    /// identifiers and free text; one column when nothing varies.
+    /// A Markdown report. One record: a Property | Value table of all its properties. Several: a table of the
+    /// columns whose values differ between records (what a reader compares; identifiers and free text left out),
+    /// then the columns that are the same in every row, with their value, so nothing measured is lost.
     /// </summary>
     public static void WriteMarkdown(IReadOnlyList<object> records, TextWriter writer)
     {
@@ -180,21 +253,64 @@ public static class ResultFiles
         }
 
         IReadOnlyList<KeyValuePair<string, object?>>[] rows = records.Select(RecordText.FieldsOf).ToArray();
-        string[] names = rows[0].Select(f => f.Key).ToArray();
-        string[] varying = names.Where(n => !Identifying.Contains(n) &&
-            rows.Select(r => Cell(r.FirstOrDefault(f => f.Key == n).Value)).Distinct().Count() > 1).ToArray();
-        if (varying.Length == 0)
+        Dictionary<string, object?>[] byName = rows.Select(ByName).ToArray();
+        string[] names = Columns(rows);
+        string CellOf(Dictionary<string, object?> row, string name) => row.TryGetValue(name, out object? v) ? Cell(v) : string.Empty;
+
+        if (rows.Length == 1)
         {
-            varying = names.Take(1).ToArray();
+            WriteTable(writer, new[] { "Property", "Value" }, names.Select(n => new[] { n, CellOf(byName[0], n) }));
+            return;
         }
 
-        writer.WriteLine("| " + string.Join(" | ", varying) + " |");
-        writer.WriteLine("|" + string.Concat(varying.Select(_ => "---|")));
-        foreach (IReadOnlyList<KeyValuePair<string, object?>> row in rows)
+        string[] varying = names.Where(n => byName.Select(r => CellOf(r, n)).Distinct().Count() > 1).ToArray();
+        string[] shown = varying.Where(n => !Identifying.Contains(n)).ToArray();
+        if (shown.Length == 0)
         {
-            writer.WriteLine("| " + string.Join(" | ", varying.Select(n => Cell(row.FirstOrDefault(f => f.Key == n).Value).Replace("|", "\\|"))) + " |");
+            shown = names.Take(1).ToArray();
+        }
+
+        WriteTable(writer, shown, byName.Select(r => shown.Select(n => CellOf(r, n)).ToArray()));
+        string[] same = names.Where(n => !varying.Contains(n) && !shown.Contains(n) && CellOf(byName[0], n).Length > 0).ToArray();
+        if (same.Length > 0)
+        {
+            writer.WriteLine();
+            writer.WriteLine($"The same in all {rows.Length} rows:");
+            writer.WriteLine();
+            WriteTable(writer, new[] { "Property", "Value" }, same.Select(n => new[] { n, CellOf(byName[0], n) }));
         }
     }
+
+    private static void WriteTable(TextWriter writer, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        writer.WriteLine("| " + string.Join(" | ", header) + " |");
+        writer.WriteLine("|" + string.Concat(header.Select(_ => "---|")));
+        foreach (IReadOnlyList<string> row in rows)
+        {
+            writer.WriteLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|"))) + " |");
+        }
+    }
+
+    // Every name any row has, in the order first seen.
+    private static string[] Columns(IEnumerable<IReadOnlyList<KeyValuePair<string, object?>>> rows)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return rows.SelectMany(r => r.Select(f => f.Key)).Where(seen.Add).ToArray();
+    }
+
+    private static Dictionary<string, object?> ByName(IReadOnlyList<KeyValuePair<string, object?>> row)
+    {
+        var byName = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach ((string name, object? value) in row)
+        {
+            byName.TryAdd(name, value);
+        }
+
+        return byName;
+    }
+
+    private static string CsvField(string text) =>
+        text.IndexOfAny(new[] { ',', '"', '\n', '\r' }) < 0 ? text : "\"" + text.Replace("\"", "\"\"") + "\"";
 
     private static string Cell(object? value) => value switch
     {

@@ -43,8 +43,8 @@ public sealed class FormatFileTests : IDisposable
     // their columns are those the real code produces for a sample.
     private static readonly Dictionary<string, Func<IEnumerable<string>>> FlatRecords = new(StringComparer.Ordinal)
     {
-        ["EdgeLm.BenchmarkSummary"] = () => EdgeLm.Core.Benchmarks.BenchmarkSummary.Summarize(new[] { Sample() }).Single().Fields.Select(f => f.Key),
-        ["EdgeLm.ResultComparison"] = () => EdgeLm.Core.Benchmarks.ResultComparison.Compare(new[] { Sample() }, new[] { Sample() }).First().Fields.Select(f => f.Key),
+        ["EdgeLm.BenchmarkSummary"] = () => EdgeLm.BenchmarkSummary.Summarize(new[] { Sample() }).Single().Fields.Select(f => f.Key),
+        ["EdgeLm.ResultComparison"] = () => EdgeLm.ResultComparison.Compare(new[] { Sample() }, new[] { Sample() }).First().Fields.Select(f => f.Key),
     };
 
     private static InferenceResult Sample() => new() { ModelName = "m", DecodeTokensPerSecond = 1, PrefillTokensPerSecond = 1, TimeToFirstTokenMs = 1, PeakRssBytes = 1 };

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Numerics;
+using System.Reflection;
+
+namespace EdgeLm.Core.Benchmarks;
+
+/// <summary>An input that is not an InferenceResult, or holds a value that cannot be one of its properties.</summary>
+public sealed class EdgeLmInvalidResultException : EdgeLmException
+{
+    public EdgeLmInvalidResultException(string errorId, string message)
+        : base(errorId, message)
+    {
+    }
+
+    public override string Category => "InvalidData";
+}
+
+/// <summary>
+/// Turns a record given as names and values into an InferenceResult: a CSV row, a JSON object, or a PowerShell
+/// object from Import-Csv, Import-Clixml or remoting. One set of rules for all of them:
+/// <list type="bullet">
+/// <item>Names match InferenceResult's properties ignoring case; other names are ignored (a newer file's columns).</item>
+/// <item>A result must have <see cref="Required"/>: RunId, DeviceName, ModelName and every number or flag that
+/// cannot be null, since an absent number would read as a measured 0 (and an absent Warmup as "measured").</item>
+/// <item>Text is parsed invariantly (numbers as Export-Csv writes them under the current culture are accepted too);
+/// "True"/"False" for flags; empty text is null where the property may be null, "" for text, and an error for a
+/// number that cannot be null. Numbers, flags and dates from deserialized objects are taken by the same rules.</item>
+/// <item>Every problem in a record is reported at once, naming the property and the value.</item>
+/// </list>
+/// </summary>
+public static class ResultConversion
+{
+    private static readonly Slot[] Slots = CreateSlots();
+    private static readonly Dictionary<string, Slot> ByName = Slots.ToDictionary(s => s.Property.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The properties a record must have to be taken as a result.</summary>
+    public static IReadOnlyList<string> Required { get; } = Slots
+        .Where(s => s.Property.Name is "RunId" or "DeviceName" or "ModelName" || (s.Property.PropertyType.IsValueType && !s.Nullable))
+        .Select(s => s.Property.Name).ToArray();
+
+    /// <summary>The result <paramref name="fields"/> describe; <see cref="EdgeLmInvalidResultException"/> when they are no result.</summary>
+    public static InferenceResult FromFields(IEnumerable<KeyValuePair<string, object?>> fields)
+    {
+        var given = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string name, object? value) in fields)
+        {
+            given.TryAdd(name, value);
+        }
+
+        string[] missing = Required.Where(n => !given.ContainsKey(n)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new EdgeLmInvalidResultException("NotAResult", NotAResultMessage(given.Keys, missing));
+        }
+
+        var result = new InferenceResult();
+        var problems = new List<string>();
+        foreach ((string name, object? value) in given)
+        {
+            if (!ByName.TryGetValue(name, out Slot? slot))
+            {
+                continue;
+            }
+
+            if (TryConvert(slot, value, out object? converted, out string? problem))
+            {
+                slot.Property.SetValue(result, converted);
+            }
+            else
+            {
+                problems.Add(problem!);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new EdgeLmInvalidResultException("InvalidResultValue", string.Join("; ", problems));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Why a record with these names is no result: the missing properties (a few named, the rest counted) and,
+    /// when the names show it, what the record is instead (a summary, a comparison, a budget verdict).
+    /// </summary>
+    public static string NotAResultMessage(IEnumerable<string> names, IReadOnlyList<string> missing)
+    {
+        var set = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
+        string what = set.Contains("Runs") && set.Any(n => n.EndsWith("Median", StringComparison.OrdinalIgnoreCase)) ? "a benchmark summary (Measure-EdgeResult, edgelm summary)"
+            : set.Contains("Verdict") && set.Contains("Ratio") ? "a comparison (Compare-EdgeResult, edgelm compare)"
+            : set.Contains("Rule") && set.Contains("Passed") ? "a budget verdict (Test-EdgeBudget, edgelm budget)"
+            : set.Count == 0 ? "an empty record"
+            : "not an InferenceResult";
+        string listed = missing.Count <= 5
+            ? string.Join(", ", missing)
+            : string.Join(", ", missing.Take(4)) + $" and {missing.Count - 4} more";
+        return what.StartsWith("not", StringComparison.Ordinal)
+            ? $"not an InferenceResult: no {listed}"
+            : $"{what}, not an InferenceResult (no {listed})";
+    }
+
+    private static bool TryConvert(Slot slot, object? value, out object? converted, out string? problem)
+    {
+        converted = null;
+        problem = null;
+        string name = slot.Property.Name;
+        string? text;
+        switch (value)
+        {
+            case null:
+                text = null;
+                break;
+            case string s:
+                text = s;
+                break;
+            case bool b:
+                text = b ? "True" : "False";
+                break;
+            case DateTime d:
+                // ConvertFrom-Json turns ISO 8601 text into dates; Timestamp is written as UTC with milliseconds.
+                text = (d.Kind == DateTimeKind.Unspecified ? d : d.ToUniversalTime()).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+                break;
+            case DateTimeOffset o:
+                text = o.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+                break;
+            case double or float:
+                text = RecordText.Invariant(value);
+                break;
+            case sbyte or byte or short or ushort or int or uint or long or ulong or decimal or BigInteger:
+                text = ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture);
+                break;
+            case char c:
+                text = c.ToString();
+                break;
+            case Enum e:
+                text = e.ToString();
+                break;
+            default:
+                string holds = value is System.Text.Json.JsonElement json ? $"a JSON {json.ValueKind.ToString().ToLowerInvariant()}" : $"a {value.GetType().FullName}";
+                problem = $"{name} holds {holds}, not a single value";
+                return false;
+        }
+
+        if (string.IsNullOrEmpty(text))
+        {
+            if (slot.Nullable)
+            {
+                return true;
+            }
+
+            if (slot.Target == typeof(string))
+            {
+                converted = string.Empty;
+                return true;
+            }
+
+            problem = $"{name} is empty; it needs {slot.Expected}";
+            return false;
+        }
+
+        if (slot.Target == typeof(string))
+        {
+            converted = text;
+            return true;
+        }
+
+        string trimmed = text.Trim();
+        if (slot.Target == typeof(bool))
+        {
+            if (bool.TryParse(trimmed, out bool flag))
+            {
+                converted = flag;
+                return true;
+            }
+        }
+        else if (slot.Target == typeof(double) || slot.Target == typeof(float))
+        {
+            if (TryParseNumber(trimmed, out double number))
+            {
+                converted = slot.Target == typeof(double) ? number : (float)number;
+                return true;
+            }
+        }
+        else if (TryParseWhole(trimmed, slot.Target, out object? whole))
+        {
+            converted = whole;
+            return true;
+        }
+
+        problem = $"{name} '{text}' is not {slot.Expected}";
+        return false;
+    }
+
+    // Invariant first (JSON, RecordText); then the current culture, as Export-Csv writes numbers with ToString().
+    private static bool TryParseNumber(string text, out double number) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) ||
+        double.TryParse(text, NumberStyles.Float, CultureInfo.CurrentCulture, out number);
+
+    private static bool TryParseWhole(string text, Type target, out object? value)
+    {
+        value = null;
+        if (target == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i)) value = i;
+        else if (target == typeof(long) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)) value = l;
+        else if (target == typeof(uint) && uint.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out uint u)) value = u;
+        else if (TryParseNumber(text, out double d) && double.IsFinite(d) && Math.Floor(d) == d)
+        {
+            // A whole number written as 4.0 or 1e3 (a spreadsheet, a JSON writer) is still exact.
+            try
+            {
+                value = System.Convert.ChangeType(d, target, CultureInfo.InvariantCulture);
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+        }
+
+        return value is not null;
+    }
+
+    private static Slot[] CreateSlots()
+    {
+        var nullability = new NullabilityInfoContext();
+        return typeof(InferenceResult).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+            .Select(p =>
+            {
+                Type? underlying = Nullable.GetUnderlyingType(p.PropertyType);
+                bool nullable = underlying is not null ||
+                    (p.PropertyType == typeof(string) && nullability.Create(p).WriteState == NullabilityState.Nullable);
+                Type target = underlying ?? p.PropertyType;
+                string expected = target == typeof(bool) ? "True or False"
+                    : target == typeof(double) || target == typeof(float) ? "a number"
+                    : target == typeof(uint) ? "a whole number from 0"
+                    : target == typeof(string) ? "text"
+                    : "a whole number";
+                return new Slot(p, target, nullable, expected);
+            })
+            .ToArray();
+    }
+
+    private sealed record Slot(PropertyInfo Property, Type Target, bool Nullable, string Expected);
+}
