@@ -74,7 +74,7 @@ $r = Invoke-Pester -Configuration $c
 
         $run.Failed | Should -Be 1
         $run.Passed | Should -Be 2
-        $run.FailedNames | Should -Be @('keeps the budget PeakRssBytes median <= 1000')
+        $run.FailedNames | Should -Be @('keeps the budget PeakRssBytes median <= 1KB')
         (Get-Content -LiteralPath (Join-Path $TestDrive 'broken.jsonl')) | Should -HaveCount 2
     }
 

@@ -105,7 +105,7 @@ public static class Budgets
             double? min = Limit(rule.Min), max = Limit(rule.Max);
             double? value = values.Length > 0 ? Aggregate(values, rule.Statistic) : null;
             bool passed = value is double v && (min is null || v >= min) && (max is null || v <= max);
-            string bounds = string.Join(" and ", new[] { min is null ? null : $">= {Format(min.Value)}", max is null ? null : $"<= {Format(max.Value)}" }.OfType<string>());
+            string bounds = string.Join(" and ", new[] { min is null ? null : $">= {Format(min.Value, figure)}", max is null ? null : $"<= {Format(max.Value, figure)}" }.OfType<string>());
             string scope = string.Join(", ", new[] { rule.Model is null ? null : $"model {rule.Model}", rule.Device is null ? null : $"device {rule.Device}" }.OfType<string>());
             string description = $"{figure} {rule.Statistic.ToLowerInvariant()} {bounds}{(scope.Length > 0 ? $" ({scope})" : "")}";
             verdicts.Add(new BudgetResult
@@ -121,7 +121,7 @@ public static class Budgets
                 Device = rule.Device,
                 Passed = passed,
                 Message = value is null ? $"FAIL {description}: no run matches, so nothing shows the budget is kept"
-                    : $"{(passed ? "PASS" : "FAIL")} {description}: {Format(value.Value)} over {values.Length} runs",
+                    : $"{(passed ? "PASS" : "FAIL")} {description}: {Format(value.Value, figure)} over {values.Length} runs",
             });
         }
 
@@ -172,5 +172,24 @@ public static class Budgets
         return number * scale;
     }
 
-    private static string Format(double value) => value.ToString(Math.Abs(value) >= 1e6 ? "0.###e0" : "0.###", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A limit or value as a person reads it and a budget file accepts it: byte figures in SI units as in the file
+    /// (64GB, 1KB), other figures as plain decimals (never 9e8).
+    /// </summary>
+    internal static string Format(double value, string figure)
+    {
+        if (figure.EndsWith("Bytes", StringComparison.Ordinal) && Math.Abs(value) >= 1e3)
+        {
+            (double scale, string unit) = Math.Abs(value) switch
+            {
+                >= 1e12 => (1e12, "TB"),
+                >= 1e9 => (1e9, "GB"),
+                >= 1e6 => (1e6, "MB"),
+                _ => (1e3, "KB"),
+            };
+            return (value / scale).ToString("0.###", CultureInfo.InvariantCulture) + unit;
+        }
+
+        return value.ToString(Math.Abs(value) >= 1 ? "0.###" : "0.######", CultureInfo.InvariantCulture);
+    }
 }

@@ -95,7 +95,19 @@ public sealed class ResultAnalysisTests
         Assert.Equal(12, verdicts[2].Value);
         Assert.Contains("no run matches", verdicts[3].Message);
         Assert.StartsWith("PASS DecodeTokensPerSecond median >= 5", verdicts[0].Message);
+        // Sizes read as the budget file writes them, never as 3e9.
+        Assert.Contains("<= 3GB", verdicts[1].Rule);
     }
+
+    [Theory]
+    [InlineData(3e9, "PeakRssBytes", "3GB")]
+    [InlineData(68719476736, "PeakRssBytes", "68.719GB")]
+    [InlineData(1000, "KvCacheBytes", "1KB")]
+    [InlineData(999, "PeakRssBytes", "999")]
+    [InlineData(2.5e6, "TimeToFirstTokenMs", "2500000")]
+    [InlineData(0.0004, "JoulesPerToken", "0.0004")]
+    public void BudgetFiguresReadAsPeopleWriteThem(double value, string figure, string expected) =>
+        Assert.Equal(expected, Budgets.Format(value, figure));
 
     [Theory]
     [InlineData("budgets:\n  - figure: DecodeTokensPerSecnd\n    min: 5\n", "DecodeTokensPerSecnd")]
