@@ -6,10 +6,8 @@
 
 Describe 'The example board gate' {
     BeforeAll {
-        $ProgressPreference = 'SilentlyContinue'
-        $manifestPath = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'EdgeLm', 'EdgeLm.psd1'))
+        . ([IO.Path]::Combine($PSScriptRoot, 'Common.ps1'))
         $gate = [IO.Path]::Combine($PSScriptRoot, 'Board.Acceptance.Tests.ps1')
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
 
         $model = Join-Path $TestDrive 'tiny-q8.gguf'
         $null = New-EdgeSyntheticModel -Shape tiny -Quantization Q8_0 -OutputPath $model -ErrorAction Stop

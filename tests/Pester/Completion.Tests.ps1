@@ -32,13 +32,7 @@ BeforeDiscovery {
 
 Describe 'EdgeLm completion' {
     BeforeAll {
-        $ProgressPreference = 'SilentlyContinue'
-        $manifestPath = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'EdgeLm', 'EdgeLm.psd1'))
-        if (-not (Test-Path -LiteralPath $manifestPath)) {
-            throw "$manifestPath does not exist; run ./build.sh to assemble the module folder first."
-        }
-
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
+        . ([IO.Path]::Combine($PSScriptRoot, 'Common.ps1'))
         $jetson = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'Fixtures', 'energy', 'jetson-orin-nano-jp6'))
 
         # What Tab offers at the end of a line.

@@ -7,13 +7,7 @@
 
 Describe 'EdgeLm module' {
     BeforeAll {
-        $ProgressPreference = 'SilentlyContinue'
-        $manifestPath = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'EdgeLm', 'EdgeLm.psd1'))
-        if (-not (Test-Path -LiteralPath $manifestPath)) {
-            throw "$manifestPath does not exist; run ./build.sh to assemble the module folder first."
-        }
-
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
+        . ([IO.Path]::Combine($PSScriptRoot, 'Common.ps1'))
 
         $modelDir = Join-Path $TestDrive 'models'
         $null = New-Item -ItemType Directory -Path $modelDir

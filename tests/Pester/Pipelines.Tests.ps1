@@ -7,13 +7,7 @@
 
 Describe 'EdgeLm pipelines' {
     BeforeAll {
-        $ProgressPreference = 'SilentlyContinue'
-        $manifestPath = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'EdgeLm', 'EdgeLm.psd1'))
-        if (-not (Test-Path -LiteralPath $manifestPath)) {
-            throw "$manifestPath does not exist; run ./build.sh to assemble the module folder first."
-        }
-
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
+        . ([IO.Path]::Combine($PSScriptRoot, 'Common.ps1'))
 
         $model = Join-Path $TestDrive 'tiny-q8.gguf'
         $null = New-EdgeSyntheticModel -Shape tiny -Quantization Q8_0 -OutputPath $model -ErrorAction Stop

@@ -47,12 +47,7 @@ BeforeDiscovery {
 
 Describe 'EdgeLm format views' {
     BeforeAll {
-        $ProgressPreference = 'SilentlyContinue'
-        $manifestPath = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'EdgeLm', 'EdgeLm.psd1'))
-        if (-not (Test-Path -LiteralPath $manifestPath)) {
-            throw "$manifestPath does not exist; run ./build.sh to assemble the module folder first."
-        }
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
+        . ([IO.Path]::Combine($PSScriptRoot, 'Common.ps1'))
         $fixtures = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', 'Fixtures'))
 
         # A copy of a record with some properties replaced: .NET records by their setters, flat records
