@@ -210,4 +210,10 @@ Describe 'about_EdgeLm' {
 
         ($topic | Out-String) | Should -BeLike '*EdgeLm*Invoke-EdgeInference*'
     }
+
+    It 'reads on an 80-column console without a wrapped line' {
+        $long = @((Get-Help -Name about_EdgeLm | Out-String -Width 200) -split '\r?\n' | Where-Object { $_.Length -gt 79 })
+
+        $long | Should -BeNullOrEmpty -Because 'an 80-column terminal wraps longer lines mid-word'
+    }
 }
