@@ -7,7 +7,7 @@ namespace EdgeLm.Core.Inference;
 /// <summary>
 /// A model kept loaded across runs, in the process that measures: the worker, or the caller with -InProcess.
 /// Each run starts from an empty KV cache; the context is rebuilt only when a run needs other settings.
-/// Timing follows shared/docs/records.md.
+/// Timing follows docs/records.md.
 /// </summary>
 public sealed class ModelSession : IDisposable
 {

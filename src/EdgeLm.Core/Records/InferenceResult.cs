@@ -2,7 +2,7 @@ namespace EdgeLm;
 
 /// <summary>
 /// One measured inference run, flat so Export-Csv and the CLI's csv need no flattening.
-/// Names and definitions are those of shared/docs/records.md. Energy figures are null unless measured
+/// Names and definitions are those of docs/records.md. Energy figures are null unless measured
 /// (-MeasureEnergy / --energy); thermal figures are null where the device exposes no sensor.
 /// </summary>
 public sealed class InferenceResult
