@@ -36,6 +36,8 @@ internal static class InferenceRecord
         r.Backend = backend.Backend;
         r.LlamaVersion = backend.LlamaVersion;
         r.Isolation = backend.Isolation;
+        r.WorkerStartMs = backend.StartMs;
+        r.ModelLoadMs = measured.ModelLoadMs;
         r.LoadMs = backend.StartMs + measured.ModelLoadMs;
         r.MaxTemperatureCelsius = thermal.MaxTemperatureCelsius;
         r.MinCpuFrequencyMHz = thermal.MinCpuFrequencyMHz;

@@ -56,6 +56,10 @@ public sealed class InferenceResult
     public int GeneratedTokens { get; set; }
     public bool StoppedAtEos { get; set; }
     public double LoadMs { get; set; }
+    /// <summary>Part of LoadMs: starting the worker process until it is ready, before llama.cpp loads anything; 0 in-process.</summary>
+    public double? WorkerStartMs { get; set; }
+    /// <summary>Part of LoadMs: loading the weights and creating the context.</summary>
+    public double? ModelLoadMs { get; set; }
     public double TimeToFirstTokenMs { get; set; }
     public double PrefillMs { get; set; }
     public double PrefillTokensPerSecond { get; set; }

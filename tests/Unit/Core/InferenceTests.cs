@@ -58,6 +58,10 @@ public sealed class InferenceTests
         Assert.True(r.EnginePrefillMs > 0);
         Assert.True(r.EngineDecodeMs > 0);
         Assert.True(r.LoadMs > 0);
+        // Worker start and model load are reported apart; LoadMs stays their sum.
+        Assert.True(r.WorkerStartMs > 0);
+        Assert.True(r.ModelLoadMs > 0);
+        Assert.Equal(r.LoadMs, r.WorkerStartMs!.Value + r.ModelLoadMs!.Value, 6);
     }
 
     [Fact]
@@ -345,6 +349,8 @@ public sealed class InferenceTests
         Assert.Equal("in-process", r.Isolation);
         Assert.Equal(4, r.GeneratedTokens);
         Assert.Equal(0, r.LoadMs - r.LoadMs); // a number, not NaN
+        Assert.Equal(0, r.WorkerStartMs);
+        Assert.Equal(r.LoadMs, r.ModelLoadMs);
         Assert.True(r.PeakRssBytes > 0);
     }
 
