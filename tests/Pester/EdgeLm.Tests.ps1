@@ -518,6 +518,15 @@ Describe 'EdgeLm module' {
             "$($failed[0])" | Should -Be 'the model did not fit'
             # A block that ran no native command leaves $LASTEXITCODE as it was.
             $global:LASTEXITCODE | Should -Be 7
+
+            # Whatever a block leaves in $LASTEXITCODE, the measurement is kept.
+            foreach ($odd in 'abc', 1e20, [double]::NaN) {
+                $kept = Measure-EdgeEnergy -ScriptBlock { $global:LASTEXITCODE = $odd }.GetNewClosure()
+                $kept | Should -HaveCount 1
+                $kept.ExitCode | Should -BeNullOrEmpty
+                $kept.EnergyJoules | Should -BeGreaterOrEqual 0
+            }
+            $global:LASTEXITCODE = 0
         }
 
         It 'measures a duration' {

@@ -137,6 +137,9 @@ public sealed class MeasureEdgeEnergyCommand : EdgeLmCmdlet
             SessionState.PSVariable.Set("global:LASTEXITCODE", before);
         }
 
-        return new ScriptOutcome(after is null ? null : LanguagePrimitives.ConvertTo<int>(after), error);
+        // A block may leave anything in $LASTEXITCODE; only a whole number that fits is an exit code, and no value
+        // of it may cost the measurement.
+        int? exitCode = after is not null && LanguagePrimitives.TryConvertTo(after, System.Globalization.CultureInfo.InvariantCulture, out int code) ? code : null;
+        return new ScriptOutcome(exitCode, error);
     }
 }
