@@ -122,7 +122,7 @@ Describe 'EdgeLm pipelines' {
             $problems | Should -HaveCount 1
             $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidResultValue,*'
             $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
-            $problems[0].Exception.Message | Should -BeLike "input 2 (RunId $($rows[1].RunId)): Threads 'abc' is not a whole number"
+            $problems[0].Exception.Message | Should -BeLike "input 2 (RunId $($rows[1].RunId)): Threads 'abc' is not a whole number from -2147483648 to 2147483647"
             ($summaries | Measure-Object -Property Runs -Sum).Sum | Should -Be 7
         }
 
@@ -208,7 +208,7 @@ Describe 'EdgeLm pipelines' {
             $summaries = Measure-EdgeResult -Path $file -ErrorVariable problems -ErrorAction SilentlyContinue
 
             ($summaries | Measure-Object -Property Runs -Sum).Sum | Should -Be 5
-            $problems[0].Exception.Message | Should -Be "$file line 4: Threads 'two' is not a whole number"
+            $problems[0].Exception.Message | Should -Be "$file line 4: Threads 'two' is not a whole number from -2147483648 to 2147483647"
         }
 
         It 'reads a CSV written with a #TYPE line' {

@@ -232,8 +232,9 @@ public static class ResultConversion
                 Type target = underlying ?? p.PropertyType;
                 string expected = target == typeof(bool) ? "True or False"
                     : target == typeof(double) || target == typeof(float) ? "a number"
-                    : target == typeof(uint) ? "a whole number from 0"
+                    : target == typeof(uint) ? "a whole number from 0 to 4294967295"
                     : target == typeof(string) ? "text"
+                    : target == typeof(int) ? "a whole number from -2147483648 to 2147483647"
                     : "a whole number";
                 return new Slot(p, target, nullable, expected);
             })

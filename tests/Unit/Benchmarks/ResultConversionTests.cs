@@ -86,6 +86,8 @@ public sealed class ResultConversionTests
         Assert.Contains("Warmup 'yes' is not True or False", e.Message);
         Assert.Contains("Threads '4.5' is not a whole number", Refused(With(TypedRow(Full()), "Threads", 4.5)).Message);
         Assert.Contains("Seed '-1' is not a whole number from 0", Refused(With(CsvRow(Full()), "Seed", "-1")).Message);
+        // Too large for the property says so, rather than calling the number not whole.
+        Assert.Contains("Threads '99999999999999' is not a whole number from -2147483648 to 2147483647", Refused(With(CsvRow(Full()), "Threads", "99999999999999")).Message);
         Assert.Contains("Threads holds a System.Object[], not a single value", Refused(With(TypedRow(Full()), "Threads", new object[] { 1, 2 })).Message);
     }
 
@@ -171,7 +173,7 @@ public sealed class ResultConversionTests
         Assert.StartsWith($"{file} line 3, column 11 is not a JSON record: ", errors[1]);
         Assert.DoesNotContain("LineNumber", errors[1]);
         Assert.StartsWith($"{file} line 6 is not a JSON record: a JSON array, not an object", errors[2]);
-        Assert.Equal($"{file} line 7: Threads 'abc' is not a whole number", errors[3]);
+        Assert.Equal($"{file} line 7: Threads 'abc' is not a whole number from -2147483648 to 2147483647", errors[3]);
         Assert.All(entries.Where(e => e.Error is not null), e => Assert.Equal(file, e.Error!.Path));
 
         // Import, all or nothing, is refused at the first bad line (the CLI's behaviour).
@@ -197,7 +199,7 @@ public sealed class ResultConversionTests
         ResultFileEntry[] entries = ResultFiles.Read(file).ToArray();
 
         Assert.Equal(new[] { 1, 3 }, entries.Where(e => e.Result is not null).Select(e => e.Result!.Threads));
-        Assert.Equal($"{file} line 5: Threads 'x2' is not a whole number", Assert.Single(entries, e => e.Error is not null).Error!.Message);
+        Assert.Equal($"{file} line 5: Threads 'x2' is not a whole number from -2147483648 to 2147483647", Assert.Single(entries, e => e.Error is not null).Error!.Message);
     }
 
     [Fact]
