@@ -133,14 +133,14 @@ internal sealed record CommandContext(TextWriter Out, TextWriter Error, Cancella
     private bool ShowsProgress => !Console.IsErrorRedirected && ReferenceEquals(Error, Console.Error);
 
     /// <summary>Inference progress on one stderr line, only when a person is watching stderr.</summary>
-    public IProgress<EdgeLm.Core.Inference.InferenceProgress>? Progress()
+    public IProgress<EdgeLm.Core.Host.InferenceProgress>? Progress()
     {
         if (!ShowsProgress)
         {
             return null;
         }
 
-        return new SynchronousProgress<EdgeLm.Core.Inference.InferenceProgress>(p =>
+        return new SynchronousProgress<EdgeLm.Core.Host.InferenceProgress>(p =>
             Error.Write($"\r\u001b[K{p.ModelName}: {p.Status} ({p.Fraction * 100:0}%)"));
     }
 

@@ -75,7 +75,7 @@ internal sealed class RecordPrinter
         IReadOnlyList<KeyValuePair<string, object?>> fields = RecordText.FieldsOf(record);
         string[] columns = TableColumns.TryGetValue(type, out string[]? names)
             ? names
-            : record is EdgeLm.Core.Benchmarks.IFlatRecord
+            : record is EdgeLm.IFlatRecord
                 ? fields.Select(f => f.Key).Where(k => k.StartsWith("Ratio", StringComparison.Ordinal) || !Spread.Any(k.EndsWith)).ToArray()
                 : fields.Select(f => f.Key).ToArray();
         int[] widths = columns.Select(c => Math.Max(c.Length, c switch { "Output" => OutputColumnWidth, "ModelName" => 24, _ => 10 })).ToArray();

@@ -36,11 +36,11 @@ public sealed class ChatTemplateCompleter : IArgumentCompleter
 
     private static IEnumerable<string> Names()
     {
-        var names = new List<string> { EdgeLm.Core.Inference.ChatTemplates.ModelTemplate };
+        var names = new List<string> { EdgeLm.Core.Engine.ChatTemplates.ModelTemplate };
         try
         {
             EdgeLm.Core.Native.LlamaRuntime.Initialize(null);
-            names.AddRange(EdgeLm.Core.Inference.ChatTemplates.BuiltIn());
+            names.AddRange(EdgeLm.Core.Engine.ChatTemplates.BuiltIn());
         }
         catch (EdgeLm.Core.EdgeLmException)
         {

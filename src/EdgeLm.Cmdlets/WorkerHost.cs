@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EdgeLm.Core;
-using EdgeLm.Core.Inference.Worker;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Host;
 
 namespace EdgeLm.Cmdlets;
 

@@ -106,7 +106,7 @@ public sealed class LoadContext : AssemblyLoadContext
     {
         Initialize();
         Assembly core = Instance!.LoadFromAssemblyName(new AssemblyName("EdgeLm.Core"));
-        MethodInfo serve = core.GetType("EdgeLm.Core.Inference.Worker.WorkerServer", throwOnError: true)!
+        MethodInfo serve = core.GetType("EdgeLm.Core.Worker.WorkerServer", throwOnError: true)!
             .GetMethod("ServeStandardStreams", BindingFlags.Public | BindingFlags.Static)!;
         return (int)serve.Invoke(null, new object?[] { null })!;
     }

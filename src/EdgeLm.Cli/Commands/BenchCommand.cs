@@ -1,5 +1,8 @@
 using EdgeLm.Core.Benchmarks;
-using EdgeLm.Core.Inference;
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Devices;
 
 namespace EdgeLm.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Host;
 using EdgeLm.Core.Devices;
 
 namespace EdgeLm.Cli.Commands;
@@ -14,7 +15,7 @@ internal static class DeviceCommand
             throw new UsageException($"device: --root {root} is not a folder");
         }
 
-        DeviceProfile profile = DeviceProbe.Read(new DeviceProbeOptions
+        DeviceProfile profile = DeviceProfiles.Read(new DeviceProbeOptions
         {
             Root = root ?? "/",
             MeasureBandwidth = line.Has("measure-bandwidth"),

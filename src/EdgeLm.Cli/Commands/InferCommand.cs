@@ -1,5 +1,7 @@
-using EdgeLm.Core.Inference;
-using EdgeLm.Core.Inference.Worker;
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Devices;
 
 namespace EdgeLm.Cli.Commands;
 

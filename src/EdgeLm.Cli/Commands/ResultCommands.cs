@@ -10,7 +10,7 @@ internal static class ResultCommands
         var line = CommandLine.Parse("summary", args, new[] { "in", "group-by" }, Array.Empty<string>());
         IReadOnlyList<InferenceResult> results = ResultFiles.Import(line.Require("in"));
         string[]? groupBy = line.Get("group-by")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Print(BenchmarkSummary.Summarize(results, groupBy), line, context);
+        Print(Summaries.Summarize(results, groupBy), line, context);
         return 0;
     }
 
@@ -18,7 +18,7 @@ internal static class ResultCommands
     {
         var line = CommandLine.Parse("compare", args, new[] { "baseline", "candidate", "group-by" }, Array.Empty<string>());
         string[]? groupBy = line.Get("group-by")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Print(ResultComparison.Compare(ResultFiles.Import(line.Require("baseline")), ResultFiles.Import(line.Require("candidate")), groupBy), line, context);
+        Print(Comparisons.Compare(ResultFiles.Import(line.Require("baseline")), ResultFiles.Import(line.Require("candidate")), groupBy), line, context);
         return 0;
     }
 

@@ -1,4 +1,5 @@
-using EdgeLm.Core.Inference.Worker;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Host;
 
 namespace EdgeLm.Cli.Commands;
 

@@ -31,7 +31,7 @@ public sealed class CompareEdgeResultCommand : EdgeLmCmdlet
             baseline.Add(Baseline, allowPaths: true);
             var candidate = new ResultInputs(this, "-Candidate item");
             candidate.Add(Candidate, allowPaths: true);
-            foreach (ResultComparison comparison in ResultComparison.Compare(baseline.Results, candidate.Results, GroupBy))
+            foreach (ResultComparison comparison in Comparisons.Compare(baseline.Results, candidate.Results, GroupBy))
             {
                 WriteObject(ResultCmdletSupport.ToPSObject(comparison));
             }

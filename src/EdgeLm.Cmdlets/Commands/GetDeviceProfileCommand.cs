@@ -1,3 +1,4 @@
+using EdgeLm.Core.Host;
 using System.Management.Automation;
 using EdgeLm.Core.Devices;
 
@@ -48,7 +49,7 @@ public sealed class GetDeviceProfileCommand : EdgeLmCmdlet
                 call.WriteProgress(new ProgressRecord(1, "Get-DeviceProfile", "measuring memory bandwidth") { PercentComplete = -1 });
             }
 
-            DeviceProfile profile = DeviceProbe.Read(options, call.CancellationToken);
+            DeviceProfile profile = DeviceProfiles.Read(options, call.CancellationToken);
             foreach (string warning in (profile.Warnings ?? string.Empty).Split("; ", StringSplitOptions.RemoveEmptyEntries))
             {
                 call.WriteVerbose(warning);

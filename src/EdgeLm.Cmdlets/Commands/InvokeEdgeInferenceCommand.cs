@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using EdgeLm.Core;
-using EdgeLm.Core.Inference;
-using EdgeLm.Core.Inference.Worker;
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Devices;
 
 namespace EdgeLm.Cmdlets.Commands;
 

@@ -37,7 +37,7 @@ public sealed class MeasureEdgeResultCommand : EdgeLmCmdlet
         RunInline(Path, () =>
         {
             _inputs!.AddFiles(Path);
-            foreach (BenchmarkSummary summary in BenchmarkSummary.Summarize(_inputs.Results, GroupBy))
+            foreach (BenchmarkSummary summary in Summaries.Summarize(_inputs.Results, GroupBy))
             {
                 WriteObject(ResultCmdletSupport.ToPSObject(summary));
             }

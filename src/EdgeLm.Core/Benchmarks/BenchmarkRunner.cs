@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using EdgeLm.Core.Devices;
-using EdgeLm.Core.Inference;
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Worker;
 using EdgeLm.Core.Models;
 
 namespace EdgeLm.Core.Benchmarks;
@@ -128,7 +130,7 @@ public static class BenchmarkRunner
         }
 
         string folder = loaded.Plan.ModelCache is string cache ? Path.Combine(loaded.Folder, cache)
-            : Path.Combine(ModelHashes.CacheFolder() ?? Path.GetTempPath(), "models");
+            : Path.Combine(CacheFolder.Path() ?? Path.GetTempPath(), "models");
         Directory.CreateDirectory(folder);
         string file = Path.Combine(folder, $"synthetic-{model.Shape}-{model.Quantization}.gguf");
         if (File.Exists(file))

@@ -136,10 +136,10 @@ public static class Budgets
         double[] sorted = values.Order().ToArray();
         return statistic.ToLowerInvariant() switch
         {
-            "median" => Inference.Percentiles.Of(sorted, 50),
+            "median" => Percentiles.Of(sorted, 50),
             "mean" => Statistics.Of(sorted)!.Mean,
-            "p5" => Inference.Percentiles.Of(sorted, 5),
-            "p95" => Inference.Percentiles.Of(sorted, 95),
+            "p5" => Percentiles.Of(sorted, 5),
+            "p95" => Percentiles.Of(sorted, 95),
             "min" => sorted[0],
             "max" => sorted[^1],
             var other => throw new EdgeLmArgumentException("BudgetStatistic", $"statistic '{other}' is not one of median, mean, p5, p95, min, max"),

@@ -31,7 +31,7 @@ public sealed record Statistics(int Runs, double Mean, double StdDev, double Med
         double sd = n > 1 ? Math.Sqrt(m2 / (n - 1)) : 0;
         double half = n > 1 ? StudentT.Quantile975(n - 1) * sd / Math.Sqrt(n) : 0;
         return new Statistics(n, mean, sd,
-            Inference.Percentiles.Of(sorted, 50), Inference.Percentiles.Of(sorted, 5), Inference.Percentiles.Of(sorted, 95),
+            Percentiles.Of(sorted, 50), Percentiles.Of(sorted, 5), Percentiles.Of(sorted, 95),
             mean - half, mean + half);
     }
 }

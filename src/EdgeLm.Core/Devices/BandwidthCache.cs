@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeLm.Core.Models;
 
 namespace EdgeLm.Core.Devices;
 
@@ -16,7 +15,7 @@ public static class BandwidthCache
 
     public static void Store(string key, double bytesPerSecond, string? cacheFolder = null)
     {
-        string? folder = cacheFolder ?? ModelHashes.CacheFolder();
+        string? folder = cacheFolder ?? CacheFolder.Path();
         if (folder is null)
         {
             return;
@@ -38,7 +37,7 @@ public static class BandwidthCache
 
     public static double? Load(string key, string? cacheFolder = null)
     {
-        string? folder = cacheFolder ?? ModelHashes.CacheFolder();
+        string? folder = cacheFolder ?? CacheFolder.Path();
         try
         {
             string[]? lines = folder is null ? null : File.ReadAllLines(Path.Combine(folder, FileName));

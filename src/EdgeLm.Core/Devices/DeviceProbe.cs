@@ -31,7 +31,12 @@ public static class DeviceProbe
 {
     private static readonly string[] PlaceholderDmi = { "To Be Filled By O.E.M.", "System Product Name", "Default string", "Not Specified", "None" };
 
-    public static DeviceProfile Read(DeviceProbeOptions options, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The profile; <paramref name="powerSources"/> names the readable power sources under a root (the energy layer
+    /// sits above this one and passes its discovery in: see Host's DeviceProfiles).
+    /// </summary>
+    internal static DeviceProfile Read(DeviceProbeOptions options, CancellationToken cancellationToken,
+        Func<ProbeRoot, ExternalCommand, IReadOnlyList<string>>? powerSources)
     {
         var root = new ProbeRoot(options.Root);
         var commands = new ExternalCommand(options.SearchPath);
@@ -80,7 +85,12 @@ public static class DeviceProbe
         AddLlamaView(profile, root, options.NativeDirectory);
         AddCatalog(profile, root, options.BoardCatalogFile);
         AddBandwidth(profile, root, options.MeasureBandwidth, cancellationToken);
-        AddPowerSources(profile, root, commands);
+        if (powerSources is not null)
+        {
+            IReadOnlyList<string> readable = powerSources(root, commands);
+            profile.PowerSources = readable.Count == 0 ? null : string.Join(";", readable);
+        }
+
         profile.Warnings = root.Warnings.Count == 0 ? null : string.Join("; ", root.Warnings);
         return profile;
     }
@@ -211,14 +221,6 @@ public static class DeviceProbe
             profile.GpuName = entry.Gpu;
             profile.GpuMemoryBytes = entry.GpuSharesMemory ? null : profile.GpuMemoryBytes;
         }
-    }
-
-    private static void AddPowerSources(DeviceProfile profile, ProbeRoot root, ExternalCommand commands)
-    {
-        using EdgeLm.Core.Energy.PowerSourceSet sources = EdgeLm.Core.Energy.PowerSourceDiscovery.Discover(root, commands,
-            Environment.GetEnvironmentVariable(EdgeLm.Core.Energy.MeterSource.Variable));
-        string[] readable = sources.All.Where(s => s.Readable).Select(s => s.Name).ToArray();
-        profile.PowerSources = readable.Length == 0 ? null : string.Join(";", readable);
     }
 
     private static void AddBandwidth(DeviceProfile profile, ProbeRoot root, bool measure, CancellationToken cancellationToken)

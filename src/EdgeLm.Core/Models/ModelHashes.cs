@@ -10,7 +10,7 @@ namespace EdgeLm.Core.Models;
 /// </summary>
 public static class ModelHashes
 {
-    public static string Sha256(string path) => Sha256(path, CacheFolder());
+    public static string Sha256(string path) => Sha256(path, CacheFolder.Path());
 
     /// <summary>The hash, cached under <paramref name="cacheFolder"/> (null: not cached).</summary>
     public static string Sha256(string path, string? cacheFolder)
@@ -55,24 +55,6 @@ public static class ModelHashes
         }
 
         return hash;
-    }
-
-    public static string? CacheFolder()
-    {
-        string? explicitFolder = Environment.GetEnvironmentVariable("EDGELM_CACHE_DIR");
-        if (!string.IsNullOrEmpty(explicitFolder))
-        {
-            return explicitFolder;
-        }
-
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (!string.IsNullOrEmpty(xdg))
-        {
-            return Path.Combine(xdg, "edgelm");
-        }
-
-        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".cache", "edgelm");
     }
 
     private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();

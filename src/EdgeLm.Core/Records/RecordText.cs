@@ -18,13 +18,13 @@ public static class RecordText
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
 
     /// <summary>A record's names and values in order: its properties, or a flat record's run-time fields.</summary>
-    public static IReadOnlyList<KeyValuePair<string, object?>> FieldsOf(object record) => record is EdgeLm.Core.Benchmarks.IFlatRecord flat
+    public static IReadOnlyList<KeyValuePair<string, object?>> FieldsOf(object record) => record is IFlatRecord flat
         ? flat.Fields
         : Properties(record.GetType()).Select(p => new KeyValuePair<string, object?>(p.Name, p.GetValue(record))).ToArray();
 
     public static string ToJsonLine(object record)
     {
-        if (record is not EdgeLm.Core.Benchmarks.IFlatRecord flat)
+        if (record is not IFlatRecord flat)
         {
             return JsonSerializer.Serialize(record, record.GetType(), Json);
         }

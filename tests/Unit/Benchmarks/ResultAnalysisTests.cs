@@ -23,7 +23,7 @@ public sealed class ResultAnalysisTests
             Run("Q8_0", 4, 7), Run("Q8_0", 4, 7.01), Run("Q8_0", 4, 6.99),
         };
 
-        IReadOnlyList<BenchmarkSummary> summaries = BenchmarkSummary.Summarize(results);
+        IReadOnlyList<BenchmarkSummary> summaries = Summaries.Summarize(results);
 
         Assert.Equal(2, summaries.Count);
         BenchmarkSummary q4 = summaries.Single(s => (string?)s["Quantization"] == "Q4_0");
@@ -41,7 +41,7 @@ public sealed class ResultAnalysisTests
     [Fact]
     public void GroupingByAnUnknownPropertyNamesTheValidOnes()
     {
-        var e = Assert.Throws<EdgeLmArgumentException>(() => BenchmarkSummary.Summarize(new[] { Run("Q4_0", 1, 1) }, new[] { "Quantisation" }));
+        var e = Assert.Throws<EdgeLmArgumentException>(() => Summaries.Summarize(new[] { Run("Q4_0", 1, 1) }, new[] { "Quantisation" }));
         Assert.Contains("Quantization", e.Message);
     }
 
@@ -53,7 +53,7 @@ public sealed class ResultAnalysisTests
         InferenceResult[] candidate = { Run("Q4_0", 4, 12, 120), Run("Q4_0", 4, 12.1, 121), Run("Q4_0", 4, 11.9, 119), Run("Q4_0", 4, 12.05, 120.5), Run("Q4_0", 4, 11.95, 119.5),
             Run("Q8_0", 4, 7.05), Run("Q8_0", 4, 6.95), Run("Q8_0", 4, 7.0), Run("Q5_0", 4, 9) };
 
-        IReadOnlyList<ResultComparison> comparisons = ResultComparison.Compare(baseline, candidate);
+        IReadOnlyList<ResultComparison> comparisons = Comparisons.Compare(baseline, candidate);
         ResultComparison Decode(string q) => comparisons.Single(c => (string?)c["Quantization"] == q && (string?)c["Figure"] == "DecodeTokensPerSecond");
 
         Assert.Equal(1.2, (double)Decode("Q4_0")["Ratio"]!, 9);
@@ -63,7 +63,7 @@ public sealed class ResultAnalysisTests
         Assert.Equal("only in candidate", Decode("Q5_0")["Verdict"]);
         // Lower time to first token is faster too.
         Assert.Equal("faster", comparisons.Single(c => (string?)c["Quantization"] == "Q4_0" && (string?)c["Figure"] == "TimeToFirstTokenMs")["Verdict"]);
-        Assert.Equal("slower", ResultComparison.Compare(candidate, baseline).Single(c => (string?)c["Quantization"] == "Q4_0" && (string?)c["Figure"] == "DecodeTokensPerSecond")["Verdict"]);
+        Assert.Equal("slower", Comparisons.Compare(candidate, baseline).Single(c => (string?)c["Quantization"] == "Q4_0" && (string?)c["Figure"] == "DecodeTokensPerSecond")["Verdict"]);
     }
 
     [Fact]

@@ -132,10 +132,10 @@ public sealed class ResultConversionTests
         e = Refused(CsvRow(Full()).Where(f => f.Key is not ("Warmup" or "PrefillTokensPerSecond")));
         Assert.Equal("not an InferenceResult: no Warmup, PrefillTokensPerSecond", e.Message);
 
-        IFlatRecord summary = BenchmarkSummary.Summarize(new[] { Full() }).Single();
+        IFlatRecord summary = Summaries.Summarize(new[] { Full() }).Single();
         Assert.StartsWith("a benchmark summary (Measure-EdgeResult, edgelm summary), not an InferenceResult (no RunId",
             Refused(summary.Fields).Message);
-        IFlatRecord comparison = ResultComparison.Compare(new[] { Full() }, new[] { Full() }).First();
+        IFlatRecord comparison = Comparisons.Compare(new[] { Full() }, new[] { Full() }).First();
         Assert.StartsWith("a comparison (Compare-EdgeResult, edgelm compare), not an InferenceResult", Refused(comparison.Fields).Message);
     }
 
@@ -206,7 +206,7 @@ public sealed class ResultConversionTests
     public void AFileOfSummariesIsNoResultsFile()
     {
         using var folder = new TempFolder();
-        IReadOnlyList<BenchmarkSummary> summaries = BenchmarkSummary.Summarize(new[] { Full(1), Full(2) });
+        IReadOnlyList<BenchmarkSummary> summaries = Summaries.Summarize(new[] { Full(1), Full(2) });
         foreach (string name in new[] { "s.csv", "s.jsonl" })
         {
             string file = folder.File(name);
@@ -228,8 +228,8 @@ public sealed class ResultConversionTests
         measured.EnergyJoules = 1;
         measured.JoulesPerToken = 0.1;
         measured.BandwidthUtilization = 0.5;
-        BenchmarkSummary summary = BenchmarkSummary.Summarize(new[] { measured, Full() }).Single();
-        ResultComparison comparison = ResultComparison.Compare(new[] { Full() }, new[] { Full() }).First();
+        BenchmarkSummary summary = Summaries.Summarize(new[] { measured, Full() }).Single();
+        ResultComparison comparison = Comparisons.Compare(new[] { Full() }, new[] { Full() }).First();
 
         foreach ((object record, IReadOnlyList<KeyValuePair<string, object?>> fields) in new (object, IReadOnlyList<KeyValuePair<string, object?>>)[]
         {
@@ -270,7 +270,7 @@ public sealed class ResultConversionTests
     [Fact]
     public void AKeyOutsideTheDefaultsIsAColumnAndTheDefaultsNotGroupedByAreNull()
     {
-        BenchmarkSummary summary = BenchmarkSummary.Summarize(new[] { Full() }, new[] { "backend", "Threads" }).Single();
+        BenchmarkSummary summary = Summaries.Summarize(new[] { Full() }, new[] { "backend", "Threads" }).Single();
 
         Assert.Equal(new[] { "Backend", "Threads", "Runs" }, ((IFlatRecord)summary).Fields.Select(f => f.Key).Take(3));
         Assert.Equal(4, summary.Threads);
@@ -281,8 +281,8 @@ public sealed class ResultConversionTests
     [Fact]
     public void CsvOfRecordsOfDifferentShapesKeepsEveryValueInItsColumn()
     {
-        IFlatRecord byThreads = BenchmarkSummary.Summarize(new[] { Full(1) }, new[] { "Threads" }).Single();
-        IFlatRecord byModel = BenchmarkSummary.Summarize(new[] { Full(2) }, new[] { "ModelName" }).Single();
+        IFlatRecord byThreads = Summaries.Summarize(new[] { Full(1) }, new[] { "Threads" }).Single();
+        IFlatRecord byModel = Summaries.Summarize(new[] { Full(2) }, new[] { "ModelName" }).Single();
         var writer = new StringWriter();
 
         ResultFiles.WriteCsv(new object[] { byThreads, byModel }, writer);

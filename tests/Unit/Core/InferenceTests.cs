@@ -1,6 +1,8 @@
 using EdgeLm.Core;
-using EdgeLm.Core.Inference;
-using EdgeLm.Core.Inference.Worker;
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Devices;
 using EdgeLm.Core.Native;
 using EdgeLm.Tests.Support;
 

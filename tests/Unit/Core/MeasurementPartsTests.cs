@@ -1,5 +1,8 @@
-using EdgeLm.Core.Inference;
-using EdgeLm.Core.Inference.Worker;
+using EdgeLm.Core;
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Devices;
 using EdgeLm.Core.Models;
 using EdgeLm.Tests.Support;
 

@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using EdgeLm.Core;
-using EdgeLm.Core.Inference;
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Devices;
 using EdgeLm.Core.Models;
 using EdgeLm.Tests.Support;
 

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Host;
 using EdgeLm.Core.Devices;
 using EdgeLm.Tests.Support;
 
@@ -16,7 +17,7 @@ public sealed class DeviceFixtureTests
     {
         string root = Path.Combine(Repository.Root, "tests", "Fixtures", "devices", fixture);
         Assert.True(Directory.Exists(root), $"fixture {root} is missing");
-        return DeviceProbe.Read(new DeviceProbeOptions { Root = root, SearchPath = Path.Combine(root, "bin"), BoardCatalogFile = catalog ?? "/nonexistent/boards.yaml" });
+        return DeviceProfiles.Read(new DeviceProbeOptions { Root = root, SearchPath = Path.Combine(root, "bin"), BoardCatalogFile = catalog ?? "/nonexistent/boards.yaml" });
     }
 
     [Fact]
@@ -180,7 +181,7 @@ public sealed class DeviceFixtureTests
     public void AnEmptyRootIsAllNullsAndWarningsNeverAnError()
     {
         using var empty = new TempFolder();
-        DeviceProfile p = DeviceProbe.Read(new DeviceProbeOptions { Root = empty.Path, SearchPath = empty.Path, BoardCatalogFile = "/nonexistent" });
+        DeviceProfile p = DeviceProfiles.Read(new DeviceProbeOptions { Root = empty.Path, SearchPath = empty.Path, BoardCatalogFile = "/nonexistent" });
 
         Assert.Null(p.LogicalCores);
         Assert.Null(p.TotalMemoryBytes);
@@ -191,7 +192,7 @@ public sealed class DeviceFixtureTests
     [Fact]
     public void TheLiveMachineMatchesNprocAndMeminfo()
     {
-        DeviceProfile p = DeviceProbe.Read(new DeviceProbeOptions());
+        DeviceProfile p = DeviceProfiles.Read(new DeviceProbeOptions());
 
         var nproc = ProcessRunner.Run("nproc", Array.Empty<string>());
         Assert.Equal(int.Parse(nproc.Out.Trim()), p.LogicalCores);

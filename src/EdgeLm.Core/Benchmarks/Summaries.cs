@@ -1,0 +1,47 @@
+namespace EdgeLm.Core.Benchmarks;
+
+/// <summary>Statistics per configuration: results grouped by keys, each figure summarised (records.md's BenchmarkSummary).</summary>
+public static class Summaries
+{
+    private static readonly string[] NoiseFigures = { "DecodeTokensPerSecond", "PrefillTokensPerSecond" };
+
+    public static IReadOnlyList<BenchmarkSummary> Summarize(IEnumerable<InferenceResult> results, IReadOnlyList<string>? groupBy = null)
+    {
+        IReadOnlyList<string> keys = ResultFields.Canonical(groupBy is { Count: > 0 } ? groupBy : ResultFields.DefaultKeys);
+        InferenceResult[] measured = results.Where(r => !r.Warmup).ToArray();
+        string[] figures = BenchmarkSummary.Figures.Where(f => measured.Any(r => ResultFields.Number(r, f) is not null)).ToArray();
+        var summaries = new List<BenchmarkSummary>();
+        foreach (IGrouping<string, InferenceResult> group in measured.GroupBy(r => string.Join("\u001f", keys.Select(k => RecordText.Invariant(ResultFields.Value(r, k))))))
+        {
+            var summary = new BenchmarkSummary { FigureColumns = figures };
+            InferenceResult first = group.First();
+            foreach (string key in keys)
+            {
+                summary.Keys.Set(summary, key, ResultFields.Value(first, key));
+            }
+
+            summary.Runs = group.Count();
+            var noisy = new List<string>();
+            foreach (string figure in figures)
+            {
+                Statistics? s = Statistics.Of(group.Select(r => ResultFields.Number(r, figure)).OfType<double>());
+                double?[] values = { s?.Mean, s?.StdDev, s?.Median, s?.P5, s?.P95, s?.CiLow, s?.CiHigh, s?.CoefficientOfVariation };
+                for (int i = 0; i < values.Length; i++)
+                {
+                    TypedRecord.Set(summary, figure + BenchmarkSummary.StatisticNames[i], values[i]);
+                }
+
+                if (NoiseFigures.Contains(figure) && s?.CoefficientOfVariation > BenchmarkSummary.NoisyCoefficientOfVariation)
+                {
+                    noisy.Add(figure);
+                }
+            }
+
+            summary.Noisy = noisy.Count > 0;
+            summary.NoisyFigures = noisy.Count > 0 ? string.Join(";", noisy) : null;
+            summaries.Add(summary);
+        }
+
+        return summaries;
+    }
+}

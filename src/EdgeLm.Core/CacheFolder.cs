@@ -1,0 +1,24 @@
+namespace EdgeLm.Core;
+
+/// <summary>EdgeLm's cache folder (model hashes, measured bandwidth): $EDGELM_CACHE_DIR, $XDG_CACHE_HOME/edgelm, else ~/.cache/edgelm.</summary>
+public static class CacheFolder
+{
+    /// <summary>The folder, or null when there is no home to put it in.</summary>
+    public static string? Path()
+    {
+        string? explicitFolder = Environment.GetEnvironmentVariable("EDGELM_CACHE_DIR");
+        if (!string.IsNullOrEmpty(explicitFolder))
+        {
+            return explicitFolder;
+        }
+
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (!string.IsNullOrEmpty(xdg))
+        {
+            return System.IO.Path.Combine(xdg, "edgelm");
+        }
+
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return string.IsNullOrEmpty(home) ? null : System.IO.Path.Combine(home, ".cache", "edgelm");
+    }
+}

@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using EdgeLm.Core.Native;
+
+namespace EdgeLm.Core.Engine;
+
+/// <summary>
+/// Chat templates as llama.cpp applies them (llama_chat_apply_template): by built-in name (chatml, llama3, ...)
+/// or a model's own template text, which llama.cpp recognises by its contents.
+/// </summary>
+public static unsafe class ChatTemplates
+{
+    /// <summary>The name that asks for the model's own template (tokenizer.chat_template).</summary>
+    public const string ModelTemplate = "model";
+
+    /// <summary>The templates built into the loaded llama.cpp, by name.</summary>
+    public static IReadOnlyList<string> BuiltIn()
+    {
+        int count = NativeMethods.llama_chat_builtin_templates(null, 0);
+        var names = new IntPtr[Math.Max(count, 0)];
+        fixed (IntPtr* p = names)
+        {
+            count = NativeMethods.llama_chat_builtin_templates(p, (nuint)names.Length);
+        }
+
+        return names.Take(count).Select(n => Marshal.PtrToStringUTF8(n) ?? string.Empty).Where(n => n.Length > 0).ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="userPrompt"/> as one user turn followed by the assistant's opening, or null when llama.cpp
+    /// does not recognise <paramref name="template"/>.
+    /// </summary>
+    public static string? Apply(string template, string userPrompt)
+    {
+        byte[] templateUtf8 = NullTerminated(template);
+        byte[] role = NullTerminated("user");
+        byte[] content = NullTerminated(userPrompt);
+        int capacity = content.Length * 2 + 256;
+        while (true)
+        {
+            var buffer = new byte[capacity];
+            int n;
+            fixed (byte* t = templateUtf8)
+            fixed (byte* r = role)
+            fixed (byte* c = content)
+            fixed (byte* b = buffer)
+            {
+                var message = new llama_chat_message { role = (IntPtr)r, content = (IntPtr)c };
+                n = NativeMethods.llama_chat_apply_template((IntPtr)t, &message, 1, true, b, buffer.Length);
+            }
+
+            if (n < 0)
+            {
+                return null;
+            }
+
+            if (n <= buffer.Length)
+            {
+                return Encoding.UTF8.GetString(buffer, 0, n);
+            }
+
+            capacity = n;
+        }
+    }
+
+    private static byte[] NullTerminated(string text)
+    {
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
+        Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,189 @@
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Worker;
+using EdgeLm.Core.Devices;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Models;
+
+namespace EdgeLm.Core.Host;
+
+/// <summary>How an <see cref="InferenceHost"/> runs models and whom it tells what.</summary>
+public sealed class InferenceHostOptions
+{
+    /// <summary>How to start a worker; null finds `dotnet edgelm.dll worker` beside EdgeLm.Core.</summary>
+    public WorkerLaunch? Worker { get; set; }
+
+    /// <summary>Receives llama.cpp's log lines (for --verbose / -Verbose).</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Receives warnings about settings that will run but are probably a mistake.</summary>
+    public Action<string>? Warning { get; set; }
+}
+
+/// <summary>
+/// Runs inference requests and turns each run into an <see cref="InferenceResult"/>. Keeps its worker (and the
+/// model loaded in it) across requests for the same model, so piped prompts load the model once. Everything
+/// that can be refused is refused before any model loads. Dispose to stop the worker.
+/// </summary>
+public sealed class InferenceHost : IDisposable
+{
+    private readonly InferenceHostOptions _options;
+    private readonly Dictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private IRunBackend? _backend;
+    private RunEnergy? _energy;
+    private readonly Lazy<double?> _bandwidth = new(() => BandwidthCache.Load(BandwidthCache.LiveKey()));
+
+    public InferenceHost(InferenceHostOptions? options = null)
+    {
+        _options = options ?? new InferenceHostOptions();
+    }
+
+    /// <summary>
+    /// Validates <paramref name="request"/> now (throwing <see cref="EdgeLmException"/>s), then yields one
+    /// record per run as each completes: warm-ups first (only when asked for), then the measured repetitions.
+    /// </summary>
+    public IEnumerable<InferenceResult> Run(InferenceRequest request, IProgress<InferenceProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ModelInfo info = InferenceValidation.Validate(request);
+        int threads = request.Threads ?? CpuTopology.PhysicalCores();
+        int cores = CpuTopology.PhysicalCores();
+        if (threads > 4 * cores)
+        {
+            _options.Warning?.Invoke($"{threads} threads is more than four times this machine's {cores} cores; llama.cpp will be slower, not faster");
+        }
+
+        return RunValidated(request, info, threads, progress, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _backend?.Dispose();
+        _backend = null;
+        _energy?.Dispose();
+        _energy = null;
+    }
+
+    private IEnumerable<InferenceResult> RunValidated(InferenceRequest request, ModelInfo info, int threads,
+        IProgress<InferenceProgress>? progress, CancellationToken cancellationToken)
+    {
+        var spec = new RunSpec
+        {
+            ModelPath = info.ModelPath,
+            GpuLayers = request.GpuLayers,
+            NativeDirectory = request.NativeDirectory is null ? null : Path.GetFullPath(request.NativeDirectory),
+            Prompt = request.PromptTokens is null ? request.Prompt ?? string.Empty : null,
+            PromptTokens = request.PromptTokens,
+            MaxTokens = request.MaxTokens,
+            DepthTokens = request.DepthTokens,
+            ContextSize = request.ContextSize,
+            BatchSize = request.BatchSize ?? 512,
+            Threads = threads,
+            FlashAttention = request.FlashAttention,
+            Temperature = request.Temperature,
+            TopK = request.TopK,
+            TopP = request.TopP,
+            MinP = request.MinP,
+            Seed = request.Seed,
+            StopAtEos = request.StopAtEos,
+        };
+
+        IRunBackend backend = Acquire(request, spec, cancellationToken);
+        spec.ChatTemplate = InferenceValidation.ResolveChatTemplate(request.ChatTemplate, info, backend.ChatTemplates);
+        RunEnergy? energy = request.MeasureEnergy ? AcquireEnergy(request, info, progress, cancellationToken) : null;
+
+        int runs = request.Warmup + request.Repeat;
+        for (int run = 1; run <= runs; run++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            bool warmup = run <= request.Warmup;
+            int number = run;
+            progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, "starting", 0, request.MaxTokens));
+            string timestamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+            RunMeasurement measured;
+            ThermalObservation thermal;
+            using (ThermalMonitor monitor = ThermalMonitor.Start())
+            {
+                energy?.Edge();
+                measured = Measure(backend, spec,
+                    p => progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, p.Phase, p.Tokens, p.MaxTokens)), cancellationToken);
+                energy?.Edge();
+                thermal = monitor.Stop();
+            }
+
+            // Hashing reads the whole file: after the first run, so it neither warms the page cache before the
+            // first load nor competes with a measurement (the worker waits for the next run).
+            if (!_hashes.TryGetValue(info.ModelPath, out string? sha))
+            {
+                progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, "hashing the model (first use)", 0, request.MaxTokens));
+                sha = ModelHashes.Sha256(info.ModelPath);
+                _hashes[info.ModelPath] = sha;
+            }
+
+            if (warmup && !request.IncludeWarmup)
+            {
+                continue;
+            }
+
+            InferenceResult record = InferenceRecord.Describe(measured, info, request, backend, sha, timestamp,
+                repetition: warmup ? number : number - request.Warmup, warmup, thermal, _bandwidth.Value);
+            energy?.Fill(record, measured, baseline: request.BaselineSeconds > 0);
+            yield return record;
+        }
+    }
+
+    // One sampler per host and energy settings; the baseline is measured before the first run (model not yet loaded).
+    private RunEnergy AcquireEnergy(InferenceRequest request, ModelInfo info, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (_energy is not null && _energy.Key == RunEnergy.KeyOf(request))
+        {
+            return _energy;
+        }
+
+        _energy?.Dispose();
+        _energy = null;
+        progress?.Report(new InferenceProgress(info.ModelName, 0, request.Warmup + request.Repeat, false, $"measuring the idle baseline ({request.BaselineSeconds:0.#} s)", 0, request.MaxTokens));
+        _energy = RunEnergy.Open(request, cancellationToken);
+        return _energy;
+    }
+
+    private RunMeasurement Measure(IRunBackend backend, RunSpec spec, Action<RunProgress> progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return backend.Run(spec, progress, cancellationToken);
+        }
+        catch (Exception e) when (e is EdgeLmWorkerException or OperationCanceledException)
+        {
+            // A dead or interrupted worker is not reused: the next request starts a fresh one.
+            if (ReferenceEquals(_backend, backend))
+            {
+                _backend = null;
+            }
+
+            backend.Dispose();
+            throw;
+        }
+    }
+
+    private IRunBackend Acquire(InferenceRequest request, RunSpec spec, CancellationToken cancellationToken)
+    {
+        bool wantWorker = !request.InProcess;
+        if (_backend is not null && _backend.Alive && _backend.Serves(spec) && (_backend is WorkerBackend) == wantWorker)
+        {
+            return _backend;
+        }
+
+        _backend?.Dispose();
+        _backend = null;
+        if (!wantWorker)
+        {
+            _backend = new InProcessBackend(spec.NativeDirectory);
+            return _backend;
+        }
+
+        WorkerLaunch launch = _options.Worker ?? WorkerLaunch.Dotnet() ?? throw new EdgeLmException("WorkerNotFound",
+            "found no way to start the EdgeLm worker (the dotnet host and edgelm.dll beside EdgeLm.Core); install the .NET 8 runtime or later, or run with -InProcess (--in-process)");
+        _backend = new WorkerBackend(launch, spec.NativeDirectory, _options.Log, cancellationToken);
+        return _backend;
+    }
+}

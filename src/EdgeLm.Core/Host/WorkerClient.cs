@@ -1,0 +1,256 @@
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Worker;
+using System.Diagnostics;
+
+namespace EdgeLm.Core.Host;
+
+/// <summary>
+/// The host's side of one worker process. Runs are sent one at a time; the host waits for each result, so
+/// nothing the host does between runs competes with a measurement. When the worker dies, the caller gets one
+/// <see cref="EdgeLmWorkerException"/> naming the model, the signal and llama.cpp's last lines.
+/// </summary>
+public sealed class WorkerClient : IDisposable
+{
+    // How long a cancelled run may take to notice before the worker is killed.
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(10);
+    private const int KeptLogLines = 64;
+
+    private readonly Process _process;
+    private readonly Queue<string> _log = new();
+    private readonly Thread _logReader;
+    private readonly Action<string>? _logSink;
+    private string _phase = "starting";
+    private bool _disposed;
+
+    private WorkerClient(Process process, Action<string>? logSink)
+    {
+        _process = process;
+        _logSink = logSink;
+        _logReader = new Thread(ReadLog) { IsBackground = true, Name = "edgelm worker log" };
+        _logReader.Start();
+    }
+
+    /// <summary>What the worker reported when it started.</summary>
+    public WorkerHello Hello { get; private set; } = null!;
+
+    /// <summary>From starting the process to its hello: the runtime and llama.cpp's libraries loaded.</summary>
+    public double StartMs { get; private set; }
+
+    /// <summary>False once the worker has died or been stopped; such a client is not used again.</summary>
+    public bool Alive => !_disposed && !_process.HasExited;
+
+    /// <summary>Starts a worker and waits for its hello.</summary>
+    public static WorkerClient Start(WorkerLaunch launch, string? nativeDirectory, Action<string>? logSink, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(launch.FileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in launch.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Through the environment, which every kind of worker (edgelm, pwsh) reads the same way.
+        if (nativeDirectory is not null)
+        {
+            start.Environment["EDGELM_LLAMA_DIR"] = nativeDirectory;
+        }
+
+        // ggml's crash handler would attach gdb for a backtrace: slow, and noise in the error we quote.
+        start.Environment["GGML_NO_BACKTRACE"] = "1";
+        var clock = Stopwatch.StartNew();
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("no process");
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new EdgeLmException("WorkerStartFailed",
+                $"could not start the EdgeLm worker ({launch.FileName} {string.Join(' ', launch.Arguments)}): {e.Message}; use -InProcess (--in-process) to run in this process instead");
+        }
+
+        var client = new WorkerClient(process, logSink);
+        try
+        {
+            WorkerMessage hello = client.Receive(cancellationToken, "starting");
+            if (hello.Type == WorkerMessage.ErrorType && hello.Error is not null)
+            {
+                throw hello.Error.ToException();
+            }
+
+            client.Hello = hello.Hello ?? throw new EdgeLmException("WorkerProtocol", $"the EdgeLm worker answered '{hello.Type}' instead of hello");
+            client.StartMs = clock.Elapsed.TotalMilliseconds;
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs one measurement in the worker. Cancellation asks the worker to stop within a token, then kills it.</summary>
+    public RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _phase = "loading the model";
+        Send(new WorkerMessage { Type = WorkerMessage.RunType, Run = spec });
+        while (true)
+        {
+            WorkerMessage message = Receive(cancellationToken, spec.ModelPath);
+            switch (message.Type)
+            {
+                case WorkerMessage.ProgressType when message.Progress is not null:
+                    _phase = message.Progress.Phase switch
+                    {
+                        "decode" => $"generating token {message.Progress.Tokens + 1} of {message.Progress.MaxTokens}",
+                        "prefill" => "processing the prompt",
+                        "loading" => "loading the model",
+                        var other => other,
+                    };
+                    progress?.Invoke(message.Progress);
+                    break;
+                case WorkerMessage.ResultType when message.Result is not null:
+                    _phase = "idle";
+                    return message.Result;
+                case WorkerMessage.ErrorType when message.Error is not null:
+                    _phase = "idle";
+                    throw message.Error.ToException();
+                case WorkerMessage.CancelledType:
+                    _phase = "idle";
+                    throw new OperationCanceledException(cancellationToken);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            // Closing stdin asks the worker to finish; a worker that does not is killed.
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(2000))
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(2000);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+    }
+
+    private void Send(WorkerMessage message)
+    {
+        try
+        {
+            _process.StandardInput.WriteLine(message.ToLine());
+            _process.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+            // The worker is gone; Receive reports how it died.
+        }
+    }
+
+    private WorkerMessage Receive(CancellationToken cancellationToken, string model)
+    {
+        using CancellationTokenRegistration onCancel = cancellationToken.Register(() =>
+        {
+            Send(new WorkerMessage { Type = WorkerMessage.CancelType });
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                if (!_process.WaitForExit((int)CancelGrace.TotalMilliseconds) && _phase != "idle")
+                {
+                    TryKill();
+                }
+            });
+        });
+
+        while (true)
+        {
+            string? line = _process.StandardOutput.ReadLine();
+            if (line is null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw Died(model);
+            }
+
+            WorkerMessage? message = WorkerMessage.Parse(line);
+            if (message is null)
+            {
+                Log(line);
+                continue;
+            }
+
+            return message;
+        }
+    }
+
+    private EdgeLmWorkerException Died(string model)
+    {
+        _process.WaitForExit(5000);
+        int exitCode = _process.HasExited ? _process.ExitCode : -1;
+        string[] last;
+        lock (_log)
+        {
+            last = _log.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(4).Select(l => l.Trim()).ToArray();
+        }
+
+        return new EdgeLmWorkerException(model, exitCode, _phase, last);
+    }
+
+    private void TryKill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+        }
+    }
+
+    private void ReadLog()
+    {
+        try
+        {
+            string? line;
+            while ((line = _process.StandardError.ReadLine()) is not null)
+            {
+                Log(line);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+
+    private void Log(string line)
+    {
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            while (_log.Count > KeptLogLines)
+            {
+                _log.Dequeue();
+            }
+        }
+
+        _logSink?.Invoke(line);
+    }
+}

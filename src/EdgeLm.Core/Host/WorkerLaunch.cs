@@ -1,0 +1,53 @@
+using EdgeLm.Core.Engine;
+using EdgeLm.Core.Worker;
+namespace EdgeLm.Core.Host;
+
+/// <summary>
+/// How to start a worker: a program and the arguments before the worker's own. The worker is the edgelm CLI's
+/// `worker` command, run by the dotnet host, by the CLI's own executable, or by pwsh hosting the module
+/// (on boards where pwsh brings its own runtime and there is no dotnet).
+/// </summary>
+public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Arguments)
+{
+    /// <summary>The CLI assembly shipped beside EdgeLm.Core (the module's bin folder, the CLI's own folder, tests).</summary>
+    public static string? CliAssemblyBesideCore()
+    {
+        string folder = Path.GetDirectoryName(typeof(WorkerLaunch).Assembly.Location) ?? AppContext.BaseDirectory;
+        string dll = Path.Combine(folder, "edgelm.dll");
+        return File.Exists(dll) && File.Exists(Path.Combine(folder, "edgelm.runtimeconfig.json")) ? dll : null;
+    }
+
+    /// <summary>`dotnet edgelm.dll worker`, or null when no dotnet host or CLI assembly can be found.</summary>
+    public static WorkerLaunch? Dotnet(string? cliAssembly = null)
+    {
+        string? dll = cliAssembly ?? CliAssemblyBesideCore();
+        string? dotnet = FindDotnet();
+        return dll is null || dotnet is null ? null : new WorkerLaunch(dotnet, new[] { dll, "worker" });
+    }
+
+    /// <summary>The dotnet host: the one running us, DOTNET_HOST_PATH, DOTNET_ROOT, PATH, then the usual install folders.</summary>
+    public static string? FindDotnet()
+    {
+        string? current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileName(current) == "dotnet")
+        {
+            return current;
+        }
+
+        var candidates = new List<string?> { Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") };
+        string? root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        if (!string.IsNullOrEmpty(root))
+        {
+            candidates.Add(Path.Combine(root, "dotnet"));
+        }
+
+        foreach (string folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            candidates.Add(Path.Combine(folder, "dotnet"));
+        }
+
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        candidates.AddRange(new[] { "/usr/share/dotnet/dotnet", "/usr/lib/dotnet/dotnet", "/opt/dotnet/dotnet", Path.Combine(home, ".dotnet", "dotnet") });
+        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c));
+    }
+}

@@ -1,0 +1,158 @@
+// In namespace EdgeLm like InferenceResult, so that PowerShell's type name (TypeNames[0], which the format
+// view selects on) is EdgeLm.BenchmarkSummary for the object itself, however it was made.
+namespace EdgeLm;
+
+/// <summary>
+/// Statistics per configuration (records.md's BenchmarkSummary): the grouping keys, Runs, then for each figure
+/// Mean, StdDev, Median, P5, P95, CiLow, CiHigh (95%, t) and CoefficientOfVariation, named FigureStatistic so a
+/// summary is one flat row; Noisy when decode or prefill speed varies by more than 5%.
+/// <para>
+/// Its properties are the default grouping keys and every figure's statistics, typed, so that PowerShell
+/// completes, sorts and exports them (a key it was not grouped by, or a figure no run measured, is null). Its
+/// columns (<see cref="IFlatRecord.GetFields"/>) are exactly what it has: the keys it was grouped by (any
+/// InferenceResult property) and the figures some run measured; the CLI and Export-EdgeResult write those.
+/// </para>
+/// </summary>
+public sealed class BenchmarkSummary : IFlatRecord
+{
+    public const double NoisyCoefficientOfVariation = 0.05;
+
+    /// <summary>Figures summarised, in column order; energy and bandwidth ones only when some run has them.</summary>
+    public static readonly IReadOnlyList<string> Figures = new[]
+    {
+        "DecodeTokensPerSecond", "PrefillTokensPerSecond", "TimeToFirstTokenMs", "InterTokenP95Ms", "LoadMs", "PeakRssBytes",
+        "EnergyJoules", "JoulesPerToken", "BandwidthUtilization",
+    };
+
+    /// <summary>The statistics of each figure, in column order (a column is Figure + Statistic).</summary>
+    public static readonly IReadOnlyList<string> StatisticNames = new[] { "Mean", "StdDev", "Median", "P5", "P95", "CiLow", "CiHigh", "CoefficientOfVariation" };
+
+    internal readonly GroupKeys Keys = new();
+    internal string[]? FigureColumns;
+
+    // Default grouping keys (ResultFields.DefaultKeys): null when not grouped by.
+    public string? DeviceName { get; set; }
+    public string? ModelName { get; set; }
+    public string? Quantization { get; set; }
+    public int? Threads { get; set; }
+    public int? GpuLayers { get; set; }
+    public int? ContextSize { get; set; }
+    public int? PromptTokens { get; set; }
+    public int? RequestedTokens { get; set; }
+    public int? DepthTokens { get; set; }
+
+    /// <summary>Measured runs (warm-ups never count).</summary>
+    public int Runs { get; set; }
+
+    // Figure statistics: null when no run of this configuration has the figure.
+    public double? DecodeTokensPerSecondMean { get; set; }
+    public double? DecodeTokensPerSecondStdDev { get; set; }
+    public double? DecodeTokensPerSecondMedian { get; set; }
+    public double? DecodeTokensPerSecondP5 { get; set; }
+    public double? DecodeTokensPerSecondP95 { get; set; }
+    public double? DecodeTokensPerSecondCiLow { get; set; }
+    public double? DecodeTokensPerSecondCiHigh { get; set; }
+    public double? DecodeTokensPerSecondCoefficientOfVariation { get; set; }
+
+    public double? PrefillTokensPerSecondMean { get; set; }
+    public double? PrefillTokensPerSecondStdDev { get; set; }
+    public double? PrefillTokensPerSecondMedian { get; set; }
+    public double? PrefillTokensPerSecondP5 { get; set; }
+    public double? PrefillTokensPerSecondP95 { get; set; }
+    public double? PrefillTokensPerSecondCiLow { get; set; }
+    public double? PrefillTokensPerSecondCiHigh { get; set; }
+    public double? PrefillTokensPerSecondCoefficientOfVariation { get; set; }
+
+    public double? TimeToFirstTokenMsMean { get; set; }
+    public double? TimeToFirstTokenMsStdDev { get; set; }
+    public double? TimeToFirstTokenMsMedian { get; set; }
+    public double? TimeToFirstTokenMsP5 { get; set; }
+    public double? TimeToFirstTokenMsP95 { get; set; }
+    public double? TimeToFirstTokenMsCiLow { get; set; }
+    public double? TimeToFirstTokenMsCiHigh { get; set; }
+    public double? TimeToFirstTokenMsCoefficientOfVariation { get; set; }
+
+    public double? InterTokenP95MsMean { get; set; }
+    public double? InterTokenP95MsStdDev { get; set; }
+    public double? InterTokenP95MsMedian { get; set; }
+    public double? InterTokenP95MsP5 { get; set; }
+    public double? InterTokenP95MsP95 { get; set; }
+    public double? InterTokenP95MsCiLow { get; set; }
+    public double? InterTokenP95MsCiHigh { get; set; }
+    public double? InterTokenP95MsCoefficientOfVariation { get; set; }
+
+    public double? LoadMsMean { get; set; }
+    public double? LoadMsStdDev { get; set; }
+    public double? LoadMsMedian { get; set; }
+    public double? LoadMsP5 { get; set; }
+    public double? LoadMsP95 { get; set; }
+    public double? LoadMsCiLow { get; set; }
+    public double? LoadMsCiHigh { get; set; }
+    public double? LoadMsCoefficientOfVariation { get; set; }
+
+    public double? PeakRssBytesMean { get; set; }
+    public double? PeakRssBytesStdDev { get; set; }
+    public double? PeakRssBytesMedian { get; set; }
+    public double? PeakRssBytesP5 { get; set; }
+    public double? PeakRssBytesP95 { get; set; }
+    public double? PeakRssBytesCiLow { get; set; }
+    public double? PeakRssBytesCiHigh { get; set; }
+    public double? PeakRssBytesCoefficientOfVariation { get; set; }
+
+    public double? EnergyJoulesMean { get; set; }
+    public double? EnergyJoulesStdDev { get; set; }
+    public double? EnergyJoulesMedian { get; set; }
+    public double? EnergyJoulesP5 { get; set; }
+    public double? EnergyJoulesP95 { get; set; }
+    public double? EnergyJoulesCiLow { get; set; }
+    public double? EnergyJoulesCiHigh { get; set; }
+    public double? EnergyJoulesCoefficientOfVariation { get; set; }
+
+    public double? JoulesPerTokenMean { get; set; }
+    public double? JoulesPerTokenStdDev { get; set; }
+    public double? JoulesPerTokenMedian { get; set; }
+    public double? JoulesPerTokenP5 { get; set; }
+    public double? JoulesPerTokenP95 { get; set; }
+    public double? JoulesPerTokenCiLow { get; set; }
+    public double? JoulesPerTokenCiHigh { get; set; }
+    public double? JoulesPerTokenCoefficientOfVariation { get; set; }
+
+    public double? BandwidthUtilizationMean { get; set; }
+    public double? BandwidthUtilizationStdDev { get; set; }
+    public double? BandwidthUtilizationMedian { get; set; }
+    public double? BandwidthUtilizationP5 { get; set; }
+    public double? BandwidthUtilizationP95 { get; set; }
+    public double? BandwidthUtilizationCiLow { get; set; }
+    public double? BandwidthUtilizationCiHigh { get; set; }
+    public double? BandwidthUtilizationCoefficientOfVariation { get; set; }
+
+    /// <summary>True when decode or prefill speed varies by more than 5% (coefficient of variation).</summary>
+    public bool Noisy { get; set; }
+
+    /// <summary>The figures that made the summary noisy, ';'-joined.</summary>
+    public string? NoisyFigures { get; set; }
+
+    /// <summary>A column by name (keys included), or null.</summary>
+    public object? this[string name] => ((IFlatRecord)this).GetFields().FirstOrDefault(f => f.Key == name).Value;
+
+    string IFlatRecord.GetTypeName() => "EdgeLm.BenchmarkSummary";
+
+    /// <summary>
+    /// The keys, Runs, the statistics of each figure some run measured, Noisy and NoisyFigures. A summary made
+    /// by hand (not by Summaries.Summarize) has the default keys and the figures it has values for.
+    /// </summary>
+    IReadOnlyList<KeyValuePair<string, object?>> IFlatRecord.GetFields()
+    {
+        var fields = Keys.Fields(this).ToList();
+        fields.Add(new("Runs", Runs));
+        IEnumerable<string> figures = FigureColumns ?? Figures.Where(f => StatisticNames.Any(s => TypedRecord.Get(this, f + s) is not null));
+        foreach (string figure in figures)
+        {
+            fields.AddRange(StatisticNames.Select(s => new KeyValuePair<string, object?>(figure + s, TypedRecord.Get(this, figure + s))));
+        }
+
+        fields.Add(new("Noisy", Noisy));
+        fields.Add(new("NoisyFigures", NoisyFigures));
+        return fields;
+    }
+}

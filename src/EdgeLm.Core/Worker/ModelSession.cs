@@ -1,0 +1,256 @@
+using EdgeLm.Core.Engine;
+using System.Diagnostics;
+using System.Text;
+using EdgeLm.Core.Native;
+
+namespace EdgeLm.Core.Worker;
+
+/// <summary>
+/// A model kept loaded across runs, in the process that measures: the worker, or the caller with -InProcess.
+/// Each run starts from an empty KV cache; the context is rebuilt only when a run needs other settings.
+/// Timing follows docs/records.md.
+/// </summary>
+public sealed class ModelSession : IDisposable
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    private RunSpec? _loadedFor;
+    private LlamaModel? _model;
+    private LlamaContext? _context;
+    private SamplerChain? _sampler;
+    private double _modelLoadMs;
+    private double _contextMs;
+
+    public ModelSession(string? nativeDirectory)
+    {
+        Runtime = LlamaRuntime.Initialize(nativeDirectory);
+    }
+
+    public LlamaRuntimeInfo Runtime { get; }
+
+    /// <summary>Loads the model when needed, then measures one run of <paramref name="spec"/>.</summary>
+    public RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_model is null || _loadedFor is null || !_loadedFor.SameModelAs(spec))
+        {
+            Load(spec, progress);
+        }
+
+        LlamaModel model = _model!;
+        string? text = PromptText(spec);
+        int[] prompt = text is null ? model.RandomPromptTokens(spec.PromptTokens ?? 0, spec.Seed) : model.Tokenize(text, parseSpecial: spec.ChatTemplate is not null);
+        ContextOptions options = ChooseContext(spec, prompt.Length, model.TrainedContext);
+        if (_context is null || !Fits(_context.Options, options, spec.ContextSize is null))
+        {
+            _context?.Dispose();
+            _context = null;
+            var create = Stopwatch.StartNew();
+            _context = LlamaContext.Create(model, options);
+            _contextMs = create.Elapsed.TotalMilliseconds;
+        }
+
+        if (_sampler is null || _sampler.Options != spec.Sampling)
+        {
+            _sampler?.Dispose();
+            _sampler = new SamplerChain(spec.Sampling);
+        }
+
+        RunMeasurement result = Measure(model, _context, _sampler, text, prompt, spec, progress, cancellationToken);
+        result.ModelLoadMs = _modelLoadMs + _contextMs;
+        return result;
+    }
+
+    public void Dispose()
+    {
+        _sampler?.Dispose();
+        _context?.Dispose();
+        _model?.Dispose();
+        _sampler = null;
+        _context = null;
+        _model = null;
+    }
+
+    private void Load(RunSpec spec, Action<RunProgress>? progress)
+    {
+        Dispose();
+        progress?.Invoke(new RunProgress("loading", 0, spec.MaxTokens));
+
+        // Checks that need the tokenizer run on a vocabulary-only load (quick) so a prompt that cannot fit, or a
+        // template llama.cpp does not know, is refused before the weights are read.
+        if (spec.Prompt is not null)
+        {
+            using LlamaModel vocabulary = LlamaModel.Load(spec.ModelPath, 0, spec.NativeDirectory, vocabularyOnly: true);
+            string text = PromptText(spec)!;
+            ChooseContext(spec, vocabulary.Tokenize(text, parseSpecial: spec.ChatTemplate is not null).Length, vocabulary.TrainedContext);
+        }
+
+        var load = Stopwatch.StartNew();
+        _model = LlamaModel.Load(spec.ModelPath, spec.GpuLayers, spec.NativeDirectory);
+        _modelLoadMs = load.Elapsed.TotalMilliseconds;
+        _loadedFor = spec;
+    }
+
+    private static string? PromptText(RunSpec spec)
+    {
+        if (spec.Prompt is null || spec.ChatTemplate is null)
+        {
+            return spec.Prompt;
+        }
+
+        return ChatTemplates.Apply(spec.ChatTemplate, spec.Prompt) ?? throw new EdgeLmArgumentException("UnknownChatTemplate",
+            $"llama.cpp does not recognise the chat template of {spec.ModelPath}; name a built-in one instead: {string.Join(", ", ChatTemplates.BuiltIn())}");
+    }
+
+    /// <summary>An existing context serves a run with the same settings, or (when sized automatically) a larger one.</summary>
+    private static bool Fits(ContextOptions current, ContextOptions wanted, bool automaticSize) =>
+        current with { ContextSize = wanted.ContextSize } == wanted &&
+        (automaticSize ? current.ContextSize >= wanted.ContextSize : current.ContextSize == wanted.ContextSize);
+
+    internal static ContextOptions ChooseContext(RunSpec spec, int promptTokens, int trainedContext)
+    {
+        int needed = spec.DepthTokens + promptTokens + spec.MaxTokens;
+        int size;
+        if (spec.ContextSize is int explicitSize)
+        {
+            if (explicitSize < needed)
+            {
+                throw new EdgeLmArgumentException("ContextTooSmall",
+                    spec.DepthTokens > 0
+                        ? $"a context of {explicitSize} tokens is smaller than the depth of {spec.DepthTokens} plus the prompt's {promptTokens} tokens plus {spec.MaxTokens} generated ({needed}); use a context of {needed} or more"
+                        : $"a context of {explicitSize} tokens is smaller than the prompt's {promptTokens} tokens plus {spec.MaxTokens} generated ({needed}); use a context of {needed} or more");
+            }
+
+            size = explicitSize;
+        }
+        else
+        {
+            // Enough for prompt and generation, in llama.cpp's 256-cell steps, at least 512.
+            int rounded = (needed + 255) / 256 * 256;
+            size = Math.Max(512, rounded);
+            if (trainedContext > 0 && size > trainedContext && needed <= trainedContext)
+            {
+                size = trainedContext;
+            }
+        }
+
+        return new ContextOptions(size, spec.BatchSize, Math.Min(spec.BatchSize, 512), spec.Threads, spec.Threads, spec.FlashAttention);
+    }
+
+    private static RunMeasurement Measure(LlamaModel model, LlamaContext llama, SamplerChain sampler, string? text, int[] randomOrTokenized,
+        RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        llama.ClearMemory();
+        sampler.Reset();
+        if (spec.DepthTokens > 0)
+        {
+            // Context already filled before the measured prompt (llama-bench's -d): decoded, not measured.
+            progress?.Invoke(new RunProgress("depth", 0, spec.MaxTokens));
+            llama.Decode(model.RandomPromptTokens(spec.DepthTokens, spec.Seed + 1), cancellationToken);
+            llama.Synchronize();
+        }
+
+        bool peakReset = ProcessMemory.TryResetPeak();
+        var stamps = new long[spec.MaxTokens];
+        var output = new List<byte>();
+        progress?.Invoke(new RunProgress("prefill", 0, spec.MaxTokens));
+        llama.ResetCounters();
+
+        long start = Stopwatch.GetTimestamp();
+        // Tokenizing belongs to time to first token; random prompts are ids already.
+        int[] prompt = text is null ? randomOrTokenized : model.Tokenize(text, parseSpecial: spec.ChatTemplate is not null);
+        long prefillStart = Stopwatch.GetTimestamp();
+        llama.Decode(prompt, cancellationToken);
+        llama.Synchronize();
+        long prefillEnd = Stopwatch.GetTimestamp();
+
+        int generated = 0;
+        bool stoppedAtEos = false;
+        long lastReport = prefillEnd;
+        Span<int> one = stackalloc int[1];
+        while (true)
+        {
+            int token = sampler.Sample(llama);
+            if (spec.StopAtEos && model.IsEndOfGeneration(token))
+            {
+                stoppedAtEos = true;
+                break;
+            }
+
+            output.AddRange(model.TokenToPiece(token));
+            long now = Stopwatch.GetTimestamp();
+            stamps[generated++] = now;
+            if (generated >= spec.MaxTokens)
+            {
+                break;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (progress is not null && Stopwatch.GetElapsedTime(lastReport, now) >= ProgressInterval)
+            {
+                lastReport = now;
+                progress(new RunProgress("decode", generated, spec.MaxTokens));
+            }
+
+            one[0] = token;
+            llama.Decode(one, cancellationToken);
+        }
+
+        long end = Stopwatch.GetTimestamp();
+        EngineCounters counters = llama.Counters;
+        double prefillMs = Ms(prefillStart, prefillEnd);
+        var record = new InferenceResult
+        {
+            Threads = llama.Options.Threads,
+            ContextSize = llama.Options.ContextSize,
+            BatchSize = llama.Options.BatchSize,
+            PromptTokens = prompt.Length,
+            GeneratedTokens = generated,
+            StoppedAtEos = stoppedAtEos,
+            // With no token generated (EOS first, when stopping at EOS) the first token never came: TTFT is the whole run.
+            TimeToFirstTokenMs = Ms(start, generated > 0 ? stamps[0] : end),
+            PrefillMs = prefillMs,
+            PrefillTokensPerSecond = prefillMs > 0 ? prompt.Length / prefillMs * 1000 : 0,
+            TotalMs = Ms(start, end),
+            EnginePrefillMs = counters.PromptMs,
+            EngineDecodeMs = counters.EvalMs,
+            PeakRssBytes = ProcessMemory.PeakRssBytes(),
+            PeakRssScope = peakReset ? ProcessMemory.RunScope : ProcessMemory.ProcessScope,
+            KvCacheBytes = llama.Memory.KvCacheBytes,
+            ComputeBufferBytes = llama.Memory.ComputeBufferBytes,
+            Output = Encoding.UTF8.GetString(output.ToArray()),
+        };
+
+        if (generated > 1)
+        {
+            double decodeMs = Ms(stamps[0], stamps[generated - 1]);
+            record.DecodeMs = decodeMs;
+            record.DecodeTokensPerSecond = decodeMs > 0 ? (generated - 1) / decodeMs * 1000 : null;
+            var gaps = new double[generated - 1];
+            for (int i = 1; i < generated; i++)
+            {
+                gaps[i - 1] = Ms(stamps[i - 1], stamps[i]);
+            }
+
+            Array.Sort(gaps);
+            record.InterTokenP50Ms = Percentiles.Of(gaps, 50);
+            record.InterTokenP95Ms = Percentiles.Of(gaps, 95);
+            record.InterTokenP99Ms = Percentiles.Of(gaps, 99);
+            record.InterTokenMaxMs = gaps[^1];
+        }
+
+        return new RunMeasurement
+        {
+            Record = record,
+            EnginePromptTokens = counters.PromptTokens,
+            EngineDecodeTokens = counters.EvalTokens,
+            StartTimestamp = start,
+            PrefillStartTimestamp = prefillStart,
+            FirstTokenTimestamp = generated > 0 ? stamps[0] : end,
+            LastTokenTimestamp = generated > 0 ? stamps[generated - 1] : end,
+            EndTimestamp = end,
+        };
+    }
+
+    private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+}

@@ -1,0 +1,74 @@
+using EdgeLm.Core.Engine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeLm.Core.Worker;
+
+/// <summary>
+/// One line of the worker protocol (JSON, one object per line). The host sends "run" and "cancel"; the worker
+/// answers "hello" once when it starts, then per run any number of "progress" and one of "result", "error"
+/// or "cancelled". The host closing the worker's stdin ends the worker.
+/// </summary>
+public sealed class WorkerMessage
+{
+    public const string HelloType = "hello", RunType = "run", CancelType = "cancel", ProgressType = "progress",
+        ResultType = "result", ErrorType = "error", CancelledType = "cancelled";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string Type { get; set; } = string.Empty;
+    public WorkerHello? Hello { get; set; }
+    public RunSpec? Run { get; set; }
+    public RunProgress? Progress { get; set; }
+    public RunMeasurement? Result { get; set; }
+    public WorkerError? Error { get; set; }
+
+    public string ToLine() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>The message on <paramref name="line"/>, or null when the line is not one (stray output).</summary>
+    public static WorkerMessage? Parse(string line)
+    {
+        if (!line.StartsWith('{'))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<WorkerMessage>(line, Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>What the worker says when it is ready: which llama.cpp it loaded and what that offers.</summary>
+public sealed record WorkerHello(int ProcessId, string LlamaVersion, string Backend, string NativeDirectory, string[] ChatTemplates);
+
+/// <summary>A failure inside the worker, enough to raise the same EdgeLmException in the host.</summary>
+public sealed record WorkerError(string Kind, string ErrorId, string Message, string? Path)
+{
+    public static WorkerError From(Exception e) => e switch
+    {
+        EdgeLmArgumentException a => new WorkerError("argument", a.ErrorId, a.Message, null),
+        EdgeLmInvalidFileException f => new WorkerError("file", f.ErrorId, f.Message, f.Path),
+        EdgeLmNativeLibraryException n => new WorkerError("native", n.ErrorId, n.Message, null),
+        EdgeLmException x => new WorkerError("general", x.ErrorId, x.Message, null),
+        IOException or UnauthorizedAccessException => new WorkerError("general", "IOError", e.Message, null),
+        _ => new WorkerError("general", "WorkerError", $"unexpected {e.GetType().Name} in the worker: {e.Message}", null),
+    };
+
+    public EdgeLmException ToException() => Kind switch
+    {
+        "argument" => new EdgeLmArgumentException(ErrorId, Message),
+        "file" => new EdgeLmInvalidFileException(Path ?? string.Empty, ErrorId, Message),
+        "native" => new EdgeLmNativeLibraryException(ErrorId, Message),
+        _ => new EdgeLmException(ErrorId, Message),
+    };
+}

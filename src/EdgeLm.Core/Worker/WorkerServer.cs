@@ -1,0 +1,198 @@
+using EdgeLm.Core.Engine;
+using System.Collections.Concurrent;
+using EdgeLm.Core.Native;
+
+namespace EdgeLm.Core.Worker;
+
+/// <summary>
+/// The worker's side of the protocol (see <see cref="WorkerMessage"/>): one model session, runs taken in
+/// order, cancellation read concurrently so it lands within one token. llama.cpp's log goes to
+/// <c>log</c> (the worker's stderr) line by line, so the host can quote it if this process dies.
+/// </summary>
+public static class WorkerServer
+{
+    /// <summary>
+    /// Serves on this process's standard streams: the entry point of `edgelm worker` and of a pwsh-hosted worker.
+    /// Ctrl+C is ignored: a terminal sends it to the whole process group, and the host, not the worker, decides
+    /// what stops (it sends "cancel").
+    /// </summary>
+    public static int ServeStandardStreams(string? nativeDirectory)
+    {
+        Console.CancelKeyPress += (_, e) => e.Cancel = true;
+        using WorkerStreams streams = WorkerStreams.Claim();
+        return Serve(streams.Input, streams.Output, streams.Log, nativeDirectory);
+    }
+
+    /// <summary>Serves until <paramref name="input"/> ends; returns the process exit code.</summary>
+    public static int Serve(TextReader input, TextWriter output, TextWriter log, string? nativeDirectory)
+    {
+        var writer = new MessageWriter(output);
+        LlamaLog.Sink = line =>
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+                log.Flush();
+            }
+        };
+
+        ModelSession session;
+        try
+        {
+            session = new ModelSession(nativeDirectory);
+        }
+        catch (EdgeLmException e)
+        {
+            writer.Send(new WorkerMessage { Type = WorkerMessage.ErrorType, Error = WorkerError.From(e) });
+            return 1;
+        }
+
+        using (session)
+        {
+            LlamaRuntimeInfo runtime = session.Runtime;
+            writer.Send(new WorkerMessage
+            {
+                Type = WorkerMessage.HelloType,
+                Hello = new WorkerHello(Environment.ProcessId, runtime.LlamaVersion, runtime.Backend, runtime.NativeDirectory,
+                    ChatTemplates.BuiltIn().ToArray()),
+            });
+
+            var runs = new BlockingCollection<RunSpec>();
+            var cancellation = new CancelSignal();
+            var reader = new Thread(() => Read(input, runs, cancellation)) { IsBackground = true, Name = "edgelm worker input" };
+            reader.Start();
+            foreach (RunSpec spec in runs.GetConsumingEnumerable())
+            {
+                CancellationToken token = cancellation.BeginRun();
+                try
+                {
+                    RunMeasurement result = session.Run(spec,
+                        p => writer.Send(new WorkerMessage { Type = WorkerMessage.ProgressType, Progress = p }), token);
+                    writer.Send(new WorkerMessage { Type = WorkerMessage.ResultType, Result = result });
+                }
+                catch (OperationCanceledException)
+                {
+                    writer.Send(new WorkerMessage { Type = WorkerMessage.CancelledType });
+                }
+                catch (Exception e)
+                {
+                    writer.Send(new WorkerMessage { Type = WorkerMessage.ErrorType, Error = WorkerError.From(e) });
+                }
+                finally
+                {
+                    cancellation.EndRun();
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    private static void Read(TextReader input, BlockingCollection<RunSpec> runs, CancelSignal cancellation)
+    {
+        try
+        {
+            string? line;
+            while ((line = input.ReadLine()) is not null)
+            {
+                WorkerMessage? message = WorkerMessage.Parse(line);
+                if (message?.Type == WorkerMessage.RunType && message.Run is not null)
+                {
+                    runs.Add(message.Run);
+                }
+                else if (message?.Type == WorkerMessage.CancelType)
+                {
+                    cancellation.Cancel();
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The host went away: same as end of input.
+        }
+
+        // No host, nobody to report to: stop what runs and leave.
+        cancellation.Close();
+        runs.CompleteAdding();
+    }
+
+    /// <summary>Serialises whole lines from the run thread and progress callbacks.</summary>
+    private sealed class MessageWriter(TextWriter output)
+    {
+        public void Send(WorkerMessage message)
+        {
+            string line = message.ToLine();
+            lock (this)
+            {
+                try
+                {
+                    output.WriteLine(line);
+                    output.Flush();
+                }
+                catch (IOException)
+                {
+                    // The host closed the pipe; the reader sees end of input and the loop ends.
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A cancel applies to the run in progress, or to the next one when it arrives between runs (the host sends
+    /// cancel only while it waits for a run, so a cancel never belongs to a run that has not been asked for).
+    /// </summary>
+    private sealed class CancelSignal
+    {
+        private CancellationTokenSource? _current;
+        private bool _pending;
+        private bool _closed;
+
+        public CancellationToken BeginRun()
+        {
+            lock (this)
+            {
+                _current = new CancellationTokenSource();
+                if (_pending || _closed)
+                {
+                    _current.Cancel();
+                }
+
+                _pending = false;
+                return _current.Token;
+            }
+        }
+
+        public void EndRun()
+        {
+            lock (this)
+            {
+                _current?.Dispose();
+                _current = null;
+            }
+        }
+
+        public void Cancel()
+        {
+            lock (this)
+            {
+                if (_current is null)
+                {
+                    _pending = true;
+                }
+                else
+                {
+                    _current.Cancel();
+                }
+            }
+        }
+
+        public void Close()
+        {
+            lock (this)
+            {
+                _closed = true;
+                _current?.Cancel();
+            }
+        }
+    }
+}
