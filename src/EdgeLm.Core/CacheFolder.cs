@@ -1,7 +1,7 @@
 namespace EdgeLm.Core;
 
 /// <summary>EdgeLm's cache folder (model hashes, measured bandwidth): $EDGELM_CACHE_DIR, $XDG_CACHE_HOME/edgelm, else ~/.cache/edgelm.</summary>
-public static class CacheFolder
+internal static class CacheFolder
 {
     /// <summary>The folder, or null when there is no home to put it in.</summary>
     public static string? Path()

@@ -1,7 +1,7 @@
 namespace EdgeLm.Core;
 
 /// <summary>Percentiles by linear interpolation between closest ranks (numpy's default, R type 7).</summary>
-public static class Percentiles
+internal static class Percentiles
 {
     /// <summary><paramref name="p"/> in [0, 100] of <paramref name="sorted"/> (ascending, not empty).</summary>
     public static double Of(IReadOnlyList<double> sorted, double p)

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Host;
 using EdgeLm.Core.Worker;
@@ -20,7 +21,13 @@ internal static class InferCommand
             throw new UsageException("infer: give --prompt TEXT or --prompt-tokens N (one of them)");
         }
 
-        var request = new InferenceRequest
+        if (!line.Has("energy") && (line.Has("energy-source") || line.Has("baseline") || line.Has("meter")))
+        {
+            throw new UsageException("infer: --energy-source, --baseline and --meter need --energy");
+        }
+
+        var defaults = new RunSettings();
+        var request = new RunSettings
         {
             ModelPath = line.Require("model"),
             Prompt = prompt,
@@ -36,27 +43,23 @@ internal static class InferCommand
             Threads = line.Int("threads", min: 1),
             ContextSize = line.Int("context", min: 1),
             BatchSize = line.Int("batch", min: 1),
-        };
-        request.MaxTokens = line.Int("max-tokens", min: 1) ?? request.MaxTokens;
-        request.GpuLayers = line.Int("gpu-layers", min: -1) ?? request.GpuLayers;
-        request.Temperature = line.Float("temperature") ?? request.Temperature;
-        request.TopK = line.Int("top-k", min: 0) ?? request.TopK;
-        request.TopP = line.Float("top-p") ?? request.TopP;
-        request.MinP = line.Float("min-p") ?? request.MinP;
-        request.Seed = (uint)(line.ULong("seed") ?? request.Seed);
-        request.Repeat = line.Int("repeat", min: 1) ?? request.Repeat;
-        request.Warmup = line.Int("warmup", min: 0) ?? request.Warmup;
-        request.BaselineSeconds = line.Double("baseline", min: 0) ?? request.BaselineSeconds;
-        if (!request.MeasureEnergy && (line.Has("energy-source") || line.Has("baseline") || line.Has("meter")))
-        {
-            throw new UsageException("infer: --energy-source, --baseline and --meter need --energy");
-        }
-        request.FlashAttention = line.Get("flash-attn") switch
-        {
-            null or "auto" => FlashAttention.Auto,
-            "on" => FlashAttention.On,
-            "off" => FlashAttention.Off,
-            var other => throw new UsageException($"infer: --flash-attn must be auto, on or off, not '{other}'"),
+            MaxTokens = line.Int("max-tokens", min: 1) ?? defaults.MaxTokens,
+            GpuLayers = line.Int("gpu-layers", min: -1) ?? defaults.GpuLayers,
+            Temperature = line.Float("temperature") ?? defaults.Temperature,
+            TopK = line.Int("top-k", min: 0) ?? defaults.TopK,
+            TopP = line.Float("top-p") ?? defaults.TopP,
+            MinP = line.Float("min-p") ?? defaults.MinP,
+            Seed = (uint)(line.ULong("seed") ?? defaults.Seed),
+            Repeat = line.Int("repeat", min: 1) ?? defaults.Repeat,
+            Warmup = line.Int("warmup", min: 0) ?? defaults.Warmup,
+            BaselineSeconds = line.Double("baseline", min: 0) ?? defaults.BaselineSeconds,
+            FlashAttention = line.Get("flash-attn") switch
+            {
+                null or "auto" => FlashAttention.Auto,
+                "on" => FlashAttention.On,
+                "off" => FlashAttention.Off,
+                var other => throw new UsageException($"infer: --flash-attn must be auto, on or off, not '{other}'"),
+            },
         };
 
         var options = new InferenceHostOptions

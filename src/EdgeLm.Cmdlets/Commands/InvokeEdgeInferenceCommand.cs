@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using System.Management.Automation;
 using EdgeLm.Core;
 using EdgeLm.Core.Engine;
@@ -156,7 +157,7 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
     protected override void ProcessRecord()
     {
         string modelPath = ResolveFileSystemPath(Model, nameof(Model));
-        InferenceRequest request = BuildRequest(modelPath);
+        RunSettings request = BuildRequest(modelPath);
         WriteVerbose($"Running {modelPath}: {MaxTokens} tokens, {Repeat} run(s) after {Warmup} warm-up(s)");
         RunForItem(modelPath, call =>
         {
@@ -184,45 +185,39 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
         _host = null;
     }
 
-    private InferenceRequest BuildRequest(string modelPath)
+    private RunSettings BuildRequest(string modelPath)
     {
-        // Only what the user bound is set; Core's defaults stand for the rest.
-        var request = new InferenceRequest { ModelPath = modelPath, MaxTokens = MaxTokens };
-        if (ParameterSetName == PromptTokensSet)
+        // Only what the user bound is taken; Core's defaults stand for the rest.
+        var defaults = new RunSettings();
+        T Bound<T>(string name, T value, T otherwise) => IsBound(name) ? value : otherwise;
+        return new RunSettings
         {
-            request.PromptTokens = PromptTokens;
-        }
-        else
-        {
-            request.Prompt = Prompt;
-        }
-
-        if (IsBound(nameof(Threads))) request.Threads = Threads;
-        if (IsBound(nameof(ContextSize))) request.ContextSize = ContextSize;
-        if (IsBound(nameof(BatchSize))) request.BatchSize = BatchSize;
-        if (IsBound(nameof(GpuLayers))) request.GpuLayers = GpuLayers;
-        if (IsBound(nameof(Temperature))) request.Temperature = Temperature;
-        if (IsBound(nameof(TopK))) request.TopK = TopK;
-        if (IsBound(nameof(TopP))) request.TopP = TopP;
-        if (IsBound(nameof(MinP))) request.MinP = MinP;
-        if (IsBound(nameof(Seed))) request.Seed = Seed;
-        if (IsBound(nameof(StopAtEos))) request.StopAtEos = StopAtEos.IsPresent;
-        if (IsBound(nameof(Repeat))) request.Repeat = Repeat;
-        if (IsBound(nameof(Warmup))) request.Warmup = Warmup;
-        if (IsBound(nameof(FlashAttention))) request.FlashAttention = FlashAttention;
-        request.IncludeWarmup = IncludeWarmup.IsPresent;
-        request.MeasureEnergy = MeasureEnergy.IsPresent;
-        request.EnergySource = EnergySource;
-        request.Meter = Meter;
-        if (IsBound(nameof(BaselineSeconds))) request.BaselineSeconds = BaselineSeconds;
-        request.InProcess = InProcess.IsPresent;
-        request.ChatTemplate = ChatTemplate;
-        if (NativeLibraryPath is not null)
-        {
-            request.NativeDirectory = ResolveFileSystemPath(NativeLibraryPath, nameof(NativeLibraryPath));
-        }
-
-        return request;
+            ModelPath = modelPath,
+            MaxTokens = MaxTokens,
+            PromptTokens = ParameterSetName == PromptTokensSet ? PromptTokens : null,
+            Prompt = ParameterSetName == PromptTokensSet ? null : Prompt,
+            Threads = Bound<int?>(nameof(Threads), Threads, defaults.Threads),
+            ContextSize = Bound<int?>(nameof(ContextSize), ContextSize, defaults.ContextSize),
+            BatchSize = Bound<int?>(nameof(BatchSize), BatchSize, defaults.BatchSize),
+            GpuLayers = Bound(nameof(GpuLayers), GpuLayers, defaults.GpuLayers),
+            Temperature = Bound(nameof(Temperature), Temperature, defaults.Temperature),
+            TopK = Bound(nameof(TopK), TopK, defaults.TopK),
+            TopP = Bound(nameof(TopP), TopP, defaults.TopP),
+            MinP = Bound(nameof(MinP), MinP, defaults.MinP),
+            Seed = Bound(nameof(Seed), Seed, defaults.Seed),
+            StopAtEos = Bound(nameof(StopAtEos), StopAtEos.IsPresent, defaults.StopAtEos),
+            Repeat = Bound(nameof(Repeat), Repeat, defaults.Repeat),
+            Warmup = Bound(nameof(Warmup), Warmup, defaults.Warmup),
+            FlashAttention = Bound(nameof(FlashAttention), FlashAttention, defaults.FlashAttention),
+            IncludeWarmup = IncludeWarmup.IsPresent,
+            MeasureEnergy = MeasureEnergy.IsPresent,
+            EnergySource = EnergySource,
+            Meter = Meter,
+            BaselineSeconds = Bound(nameof(BaselineSeconds), BaselineSeconds, defaults.BaselineSeconds),
+            InProcess = InProcess.IsPresent,
+            ChatTemplate = ChatTemplate,
+            NativeDirectory = NativeLibraryPath is null ? null : ResolveFileSystemPath(NativeLibraryPath, nameof(NativeLibraryPath)),
+        };
     }
 
     /// <summary>Write-Progress for runs and tokens: one bar for the whole request.</summary>

@@ -8,14 +8,14 @@ using EdgeLm.Core.Devices;
 namespace EdgeLm.Core.Benchmarks;
 
 /// <summary>The model a configuration runs: a file, or a synthetic shape and quantization (generated when needed).</summary>
-public sealed record ModelChoice(string? Path, string? Shape, string? Quantization)
+internal sealed record ModelChoice(string? Path, string? Shape, string? Quantization)
 {
     /// <summary>What identifies the model in a run key: the file's full path, or the shape and quantization.</summary>
     public string Identity => Path ?? $"synthetic:{Shape}:{Quantization}";
 }
 
 /// <summary>One point of the matrix; <see cref="Key"/> is a stable hash of it.</summary>
-public sealed record RunConfiguration(ModelChoice Model, int Threads, int GpuLayers, int? ContextSize, int PromptTokens, int GenerationTokens, int DepthTokens)
+internal sealed record RunConfiguration(ModelChoice Model, int Threads, int GpuLayers, int? ContextSize, int PromptTokens, int GenerationTokens, int DepthTokens)
 {
     public string Key => Hash($"model={Model.Identity}|threads={Threads}|ngl={GpuLayers}|ctx={ContextSize?.ToString() ?? "auto"}|p={PromptTokens}|n={GenerationTokens}|d={DepthTokens}");
 
@@ -29,7 +29,7 @@ public sealed record RunConfiguration(ModelChoice Model, int Threads, int GpuLay
 }
 
 /// <summary>Expands a plan into its configurations, grouped so each model loads once.</summary>
-public static class BenchmarkMatrix
+internal static class BenchmarkMatrix
 {
     public static IReadOnlyList<RunConfiguration> Expand(LoadedPlan loaded)
     {

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using System.Diagnostics;
 using EdgeLm.Core.Devices;
 using EdgeLm.Core.Engine;
@@ -90,7 +91,7 @@ public static class BenchmarkRunner
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     Report($"run {repetition} of {plan.Repetitions}");
-                    var request = new InferenceRequest
+                    var request = new RunSettings
                     {
                         ModelPath = modelPath,
                         PromptTokens = configuration.PromptTokens,
@@ -105,10 +106,8 @@ public static class BenchmarkRunner
                         MeasureEnergy = plan.Energy,
                         BaselineSeconds = plan.BaselineSeconds,
                     };
-                    foreach (InferenceResult result in host.Run(request, null, cancellationToken))
+                    foreach (InferenceResult result in host.Run(request, null, cancellationToken, new RunLabel(configuration.RunKey(repetition), repetition)))
                     {
-                        result.RunKey = configuration.RunKey(repetition);
-                        result.Repetition = repetition;
                         store.Append(result);
                         done++;
                         ranHere++;

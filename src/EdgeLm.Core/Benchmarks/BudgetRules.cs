@@ -21,7 +21,7 @@ public sealed class BudgetRule
 }
 
 /// <summary>A budget file: `budgets:` followed by rules.</summary>
-public sealed class BudgetFile
+internal sealed class BudgetFile
 {
     public List<BudgetRule> Budgets { get; set; } = new();
 }

@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Benchmarks;
 /// before the next run starts, so a benchmark killed at any moment loses at most the run in progress. On open, a
 /// last line cut short by a kill is removed (and reported); every complete record's RunKey is known for -Resume.
 /// </summary>
-public sealed class ResultStore : IDisposable
+internal sealed class ResultStore : IDisposable
 {
     private readonly FileStream _stream;
 

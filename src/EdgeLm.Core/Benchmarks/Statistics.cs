@@ -5,7 +5,7 @@ namespace EdgeLm.Core.Benchmarks;
 /// sum of squares cancels catastrophically, as for large means with tiny spread), median and percentiles by linear
 /// interpolation, and a 95% confidence interval of the mean from Student's t.
 /// </summary>
-public sealed record Statistics(int Runs, double Mean, double StdDev, double Median, double P5, double P95, double CiLow, double CiHigh)
+internal sealed record Statistics(int Runs, double Mean, double StdDev, double Median, double P5, double P95, double CiLow, double CiHigh)
 {
     /// <summary>StdDev / Mean; null when the mean is 0.</summary>
     public double? CoefficientOfVariation => Mean != 0 ? StdDev / Math.Abs(Mean) : null;
@@ -37,7 +37,7 @@ public sealed record Statistics(int Runs, double Mean, double StdDev, double Med
 }
 
 /// <summary>The 97.5% quantile of Student's t (two-sided 95%), tabulated to 30 degrees of freedom, then interpolated in 1/df.</summary>
-public static class StudentT
+internal static class StudentT
 {
     private static readonly double[] Table =
     {

@@ -7,7 +7,7 @@ namespace EdgeLm.Core.Devices;
 /// carry BandwidthUtilization without measuring again. Keyed by host, CPU model and memory size, so a copied
 /// home folder or a changed machine does not pass another machine's figure off as its own.
 /// </summary>
-public static class BandwidthCache
+internal static class BandwidthCache
 {
     private const string FileName = "memory-bandwidth.txt";
 

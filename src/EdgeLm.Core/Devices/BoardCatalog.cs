@@ -6,7 +6,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace EdgeLm.Core.Devices;
 
 /// <summary>One board of the catalog (boards.yaml): price and typical power for cost and energy estimates.</summary>
-public sealed class BoardEntry
+internal sealed class BoardEntry
 {
     public string Name { get; set; } = string.Empty;
     public string? Board { get; set; }
@@ -25,7 +25,7 @@ public sealed class BoardEntry
 /// ~/.config/edgelm/boards.yaml). A user file that cannot be read or parsed is a warning naming the file and
 /// line; the embedded catalog still answers.
 /// </summary>
-public static class BoardCatalog
+internal static class BoardCatalog
 {
     public const string Variable = "EDGELM_BOARD_CATALOG";
     private static readonly Lazy<IReadOnlyList<BoardEntry>> Embedded = new(() =>

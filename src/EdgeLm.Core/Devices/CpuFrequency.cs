@@ -5,7 +5,7 @@ namespace EdgeLm.Core.Devices;
 /// frequency, the governor, and whether a policy caps any CPU below its hardware maximum (what thermal
 /// throttling does on ARM boards, through the cpufreq cooling device).
 /// </summary>
-public sealed record CpuFrequency(double? MaxMHz, double? CurrentMinMHz, string? Governor, bool? Capped)
+internal sealed record CpuFrequency(double? MaxMHz, double? CurrentMinMHz, string? Governor, bool? Capped)
 {
     public static CpuFrequency Read(ProbeRoot root)
     {

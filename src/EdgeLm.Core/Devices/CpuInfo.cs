@@ -6,7 +6,7 @@ namespace EdgeLm.Core.Devices;
 /// What /proc/cpuinfo says: logical processors, the processor model and the architecture. x86 names its model;
 /// ARM gives implementer and part numbers, which <see cref="ArmCores"/> turns into core names (Cortex-A76).
 /// </summary>
-public sealed record CpuInfo(int LogicalCores, string? CpuModel, string? Architecture, string? BoardFromCpuInfo)
+internal sealed record CpuInfo(int LogicalCores, string? CpuModel, string? Architecture, string? BoardFromCpuInfo)
 {
     public static CpuInfo Parse(string text)
     {
@@ -83,7 +83,7 @@ public sealed record CpuInfo(int LogicalCores, string? CpuModel, string? Archite
 }
 
 /// <summary>ARM's MIDR implementer and part numbers, as Linux's cputype.h and lscpu name them.</summary>
-public static class ArmCores
+internal static class ArmCores
 {
     private static readonly Dictionary<(int Implementer, int Part), string> Names = new()
     {

@@ -1,7 +1,7 @@
 namespace EdgeLm.Core.Devices;
 
 /// <summary>Physical cores from /sys/devices/system/cpu/cpuN/topology (distinct package and core ids).</summary>
-public static class CpuTopologyProbe
+internal static class CpuTopologyProbe
 {
     /// <summary>The count, or null where no CPU exposes its topology.</summary>
     public static int? PhysicalCores(ProbeRoot root)

@@ -4,7 +4,7 @@ namespace EdgeLm.Core.Devices;
 /// The name results carry for their device (DeviceName): $EDGELM_DEVICE_NAME when set, so a fleet can name its
 /// boards ("pi5-kitchen"), otherwise the host name. Merged results group by it.
 /// </summary>
-public static class DeviceIdentity
+internal static class DeviceIdentity
 {
     public const string Variable = "EDGELM_DEVICE_NAME";
 

@@ -27,7 +27,7 @@ public sealed class DeviceProbeOptions
 /// PATH, llama.cpp's own view and the board catalog. Nothing here throws for a missing or unreadable source:
 /// the property stays null and Warnings says why.
 /// </summary>
-public static class DeviceProbe
+internal static class DeviceProbe
 {
     private static readonly string[] PlaceholderDmi = { "To Be Filled By O.E.M.", "System Product Name", "Default string", "Not Specified", "None" };
 

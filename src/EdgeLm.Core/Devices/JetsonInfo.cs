@@ -7,7 +7,7 @@ namespace EdgeLm.Core.Devices;
 /// belongs to, and the nvpmodel power mode: the id from /var/lib/nvpmodel/status ("pmode:0002") named by
 /// /etc/nvpmodel.conf ("&lt; POWER_MODEL ID=2 NAME=MAXN_SUPER &gt;"), or `nvpmodel -q` where those are unreadable.
 /// </summary>
-public sealed record JetsonInfo(string? L4TVersion, string? JetPackVersion, string? PowerMode, int? PowerModeId)
+internal sealed record JetsonInfo(string? L4TVersion, string? JetPackVersion, string? PowerMode, int? PowerModeId)
 {
     private static readonly Regex Release = new(@"^#\s*R(\d+)\s*\(release\),\s*REVISION:\s*([0-9.]+)", RegexOptions.CultureInvariant);
     private static readonly Regex Status = new(@"pmode:0*(\d+)", RegexOptions.CultureInvariant);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EdgeLm.Core.Devices;
 
 /// <summary>/proc/meminfo's totals (kB there, bytes here).</summary>
-public sealed record MemInfo(long? TotalBytes, long? AvailableBytes, long? SwapBytes)
+internal sealed record MemInfo(long? TotalBytes, long? AvailableBytes, long? SwapBytes)
 {
     public static MemInfo Read(ProbeRoot root)
     {

@@ -9,7 +9,7 @@ namespace EdgeLm.Core.Devices;
 /// a buffer far larger than the last-level cache with SIMD loads; the best of several passes counts (as STREAM
 /// reports its best). A read, not a copy, because decoding reads the weights and writes little.
 /// </summary>
-public static unsafe class MemoryBandwidth
+internal static unsafe class MemoryBandwidth
 {
     /// <summary>Bytes per second read, using every logical core.</summary>
     public static double Measure(long lastLevelCacheBytes, long? availableMemoryBytes, int passes = 5, CancellationToken cancellationToken = default)

@@ -6,7 +6,7 @@ namespace EdgeLm.Core.Devices;
 /// Discrete NVIDIA GPUs from `nvidia-smi --query-gpu=name,memory.total --format=csv,noheader,nounits`
 /// ("NVIDIA A100-SXM4-40GB, 40960" per GPU, MiB). Several GPUs are joined as "2x NAME" with their memory summed.
 /// </summary>
-public sealed record NvidiaGpu(string Name, long MemoryBytes)
+internal sealed record NvidiaGpu(string Name, long MemoryBytes)
 {
     public static NvidiaGpu? Read(ProbeRoot root, ExternalCommand commands)
     {

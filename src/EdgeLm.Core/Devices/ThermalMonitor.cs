@@ -1,7 +1,7 @@
 namespace EdgeLm.Core.Devices;
 
 /// <summary>What the thermal monitor saw during one run.</summary>
-public sealed record ThermalObservation(double? MaxTemperatureCelsius, double? MinCpuFrequencyMHz, bool? Throttled);
+internal sealed record ThermalObservation(double? MaxTemperatureCelsius, double? MinCpuFrequencyMHz, bool? Throttled);
 
 /// <summary>
 /// Samples the live system's thermal zones and CPU frequencies on a background thread while a run executes (in
@@ -10,7 +10,7 @@ public sealed record ThermalObservation(double? MaxTemperatureCelsius, double? M
 /// Raspberry Pi firmware reports throttling (vcgencmd, read at the start and end only: it is a process).
 /// Null figures mean the machine exposes no such sensor.
 /// </summary>
-public sealed class ThermalMonitor : IDisposable
+internal sealed class ThermalMonitor : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
     private readonly string _root;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EdgeLm.Core.Devices;
 
 /// <summary>/sys/class/thermal/thermal_zone*: each zone's type and temperature (millidegrees in sysfs).</summary>
-public sealed record ThermalZones(IReadOnlyList<(string Type, double Celsius)> Zones)
+internal sealed record ThermalZones(IReadOnlyList<(string Type, double Celsius)> Zones)
 {
     public double? MaxCelsius => Zones.Count == 0 ? null : Zones.Max(z => z.Celsius);
 

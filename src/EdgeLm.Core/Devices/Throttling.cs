@@ -6,7 +6,7 @@ namespace EdgeLm.Core.Devices;
 /// The Raspberry Pi firmware's throttle flags (`vcgencmd get_throttled` → "throttled=0x50005"). Bits 0-3 are
 /// now: under-voltage, ARM frequency capped, throttled, soft temperature limit; bits 16-19 the same since boot.
 /// </summary>
-public readonly record struct Throttling(int Flags)
+internal readonly record struct Throttling(int Flags)
 {
     public bool UnderVoltageNow => (Flags & 0x1) != 0;
     public bool ThrottledNow => (Flags & 0xE) != 0;

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace EdgeLm.Core.Energy;
 
 /// <summary>Energy over one window of a sampler's timeline.</summary>
-public sealed record EnergyWindow(double Joules, double Seconds, int Samples, double? PeakWatts);
+internal sealed record EnergyWindow(double Joules, double Seconds, int Samples, double? PeakWatts);
 
 /// <summary>
 /// Reads the selected sources on a background thread on the monotonic clock (Stopwatch, CLOCK_MONOTONIC on Linux,
@@ -13,7 +13,7 @@ public sealed record EnergyWindow(double Joules, double Seconds, int Samples, do
 /// often (at least once a second, so a RAPL counter cannot wrap twice unseen), unwrapped modulo their range, and
 /// differenced. <see cref="SampleNow"/> adds a reading at a window edge. Windows between samples interpolate linearly.
 /// </summary>
-public sealed class EnergySampler : IDisposable
+internal sealed class EnergySampler : IDisposable
 {
     private readonly EnergySelection _selection;
     private readonly TimeSpan[] _intervals;

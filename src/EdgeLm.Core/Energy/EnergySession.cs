@@ -24,7 +24,7 @@ public sealed class EnergySession : IDisposable
     }
 
     public EnergySelection Selection { get; }
-    public EnergySampler Sampler => _sampler;
+    internal EnergySampler Sampler => _sampler;
 
     /// <summary>Finds the sources, chooses (or takes the requested ones) and starts sampling.</summary>
     public static EnergySession Open(EnergyOptions options)
@@ -68,7 +68,7 @@ public sealed class EnergySession : IDisposable
     /// <summary>Reads every source now and returns the time: a window's start (or end).</summary>
     public long Begin() => _sampler.SampleNow();
 
-    public EnergyWindow Window(long from, long to) => _sampler.Measure(from, to);
+    internal EnergyWindow Window(long from, long to) => _sampler.Measure(from, to);
 
     /// <summary>The measurement of the window since <paramref name="from"/> (a time from <see cref="Begin"/>).</summary>
     public EnergyMeasurement End(long from, double? idleWatts, double? baselineSeconds, int? exitCode = null)

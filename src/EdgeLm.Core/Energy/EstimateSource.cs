@@ -10,7 +10,7 @@ namespace EdgeLm.Core.Energy;
 /// other boards idle + (TDP - idle) x u from the board catalog; an unknown machine a generic 5 W + 4 W per busy core.
 /// The name says which model, so an estimate is never mistaken for a measurement.
 /// </summary>
-public sealed class EstimateSource : IEnergySource
+internal sealed class EstimateSource : IEnergySource
 {
     private readonly ProbeRoot _root;
     private readonly Func<double, double> _model;

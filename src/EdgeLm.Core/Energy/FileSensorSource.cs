@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Energy;
 /// a Jetson JetPack 4 in_power0_input) or several combined (a JetPack 5/6 INA3221 channel's bus millivolts times
 /// milliamps). <paramref name="combine"/> turns the numbers read into joules (counter) or watts (power).
 /// </summary>
-public sealed class FileSensorSource : IEnergySource
+internal sealed class FileSensorSource : IEnergySource
 {
     private readonly ProbeRoot _root;
     private readonly string[] _files;

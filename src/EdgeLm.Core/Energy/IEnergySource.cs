@@ -27,7 +27,7 @@ public interface IEnergySource : IDisposable
 }
 
 /// <summary>A sensor read failed: missing, permission denied, or a tool that did not answer.</summary>
-public sealed class EnergyReadException : Exception
+internal sealed class EnergyReadException : Exception
 {
     public EnergyReadException(string message, Exception? inner = null) : base(message, inner)
     {
@@ -35,7 +35,7 @@ public sealed class EnergyReadException : Exception
 }
 
 /// <summary>Method names as records.md spells them.</summary>
-public static class EnergyMethods
+internal static class EnergyMethods
 {
     public const string CounterDelta = "counter-delta";
     public const string IntegratedPower = "integrated-power";

@@ -9,7 +9,7 @@ namespace EdgeLm.Core.Energy;
 /// line's watts summed over GPUs. power.draw is a one second average on Ampere and newer, so windows shorter than a
 /// second are smoothed; the name says where the figure comes from.
 /// </summary>
-public sealed class NvidiaSmiSource : IEnergySource
+internal sealed class NvidiaSmiSource : IEnergySource
 {
     private readonly Process _process;
     private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);

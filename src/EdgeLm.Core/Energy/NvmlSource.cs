@@ -7,7 +7,7 @@ namespace EdgeLm.Core.Energy;
 /// (millijoules since the driver loaded) on Volta and newer, board power otherwise (on Ampere and newer a one
 /// second average). Scope gpu-board: the GPU and its memory, not the host.
 /// </summary>
-public sealed unsafe class NvmlSource : IEnergySource
+internal sealed unsafe class NvmlSource : IEnergySource
 {
     private const int Volta = 5;
     private static readonly object Gate = new();

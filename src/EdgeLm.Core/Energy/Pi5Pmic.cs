@@ -9,7 +9,7 @@ namespace EdgeLm.Core.Energy;
 /// the rails that have both channels; EXT5V and BATT report a voltage only and carry no power. The sum covers the
 /// board's rails, not the 5 V input side or the PMIC's own losses (scope board-rails).
 /// </summary>
-public static class Pi5Pmic
+internal static class Pi5Pmic
 {
     private static readonly Regex Channel = new(@"^\s*(\S+)_([AV])(?:\s+(?:current|volt)\(\d+\))?\s*=\s*([0-9.]+)\s*[AV]\s*$",
         RegexOptions.CultureInvariant | RegexOptions.Multiline);

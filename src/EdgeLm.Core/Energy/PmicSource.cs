@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Energy;
 /// per-board calibration a x P + b (fitted against a USB-C meter; $EDGELM_PMIC_CALIBRATION="a,b") turns the rail
 /// sum into an estimate of the board's input, labelled as calibrated.
 /// </summary>
-public sealed class PmicSource : IEnergySource
+internal sealed class PmicSource : IEnergySource
 {
     public const string CalibrationVariable = "EDGELM_PMIC_CALIBRATION";
     private readonly Func<string> _read;

@@ -23,7 +23,7 @@ public sealed class PowerSourceSet : IDisposable
 {
     private readonly List<(IEnergySource? Source, PowerSourceInfo Info)> _found;
 
-    public PowerSourceSet(IEnumerable<(IEnergySource? Source, PowerSourceInfo Info)> found)
+    internal PowerSourceSet(IEnumerable<(IEnergySource? Source, PowerSourceInfo Info)> found)
     {
         _found = found.ToList();
     }

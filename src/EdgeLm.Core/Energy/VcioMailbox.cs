@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Energy;
 /// process per sample: an ioctl with a GET_GENCMD_RESULT (0x00030080) property buffer holding the command text.
 /// Needs membership of the video group, as vcgencmd does.
 /// </summary>
-public sealed unsafe class VcioMailbox : IDisposable
+internal sealed unsafe class VcioMailbox : IDisposable
 {
     private const int Words = 263;
     private readonly int _fd;

@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Engine;
 /// every buffer it allocates when it builds a context ("CPU KV buffer size = 11.25 MiB", "CUDA0 compute buffer
 /// size = ..."); we sum those lines over all devices. Precision is llama.cpp's: 0.01 MiB.
 /// </summary>
-public readonly record struct ContextMemory(long KvCacheBytes, long ComputeBufferBytes)
+internal readonly record struct ContextMemory(long KvCacheBytes, long ComputeBufferBytes)
 {
     // KV for attention layers, RS (recurrent state) for Mamba-style layers: both are the model's cache.
     private static readonly Regex Cache = new(@"\b(?:KV|RS) buffer size\s*=\s*([0-9.]+) MiB", RegexOptions.CultureInvariant);

@@ -1,29 +1,22 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using EdgeLm.Core.Native;
+using EdgeLm.Core.Settings;
 
 namespace EdgeLm.Core.Engine;
 
-/// <summary>When llama.cpp uses flash attention (llama_flash_attn_type).</summary>
-public enum FlashAttention
-{
-    Auto = -1,
-    Off = 0,
-    On = 1,
-}
-
 /// <summary>Settings of a llama.cpp context.</summary>
-public sealed record ContextOptions(int ContextSize, int BatchSize, int MicroBatchSize, int Threads, int ThreadsBatch,
+internal sealed record ContextOptions(int ContextSize, int BatchSize, int MicroBatchSize, int Threads, int ThreadsBatch,
     FlashAttention FlashAttention = FlashAttention.Auto);
 
 /// <summary>llama.cpp's own timing counters (llama_perf_context) since the last reset.</summary>
-public readonly record struct EngineCounters(double PromptMs, int PromptTokens, double EvalMs, int EvalTokens);
+internal readonly record struct EngineCounters(double PromptMs, int PromptTokens, double EvalMs, int EvalTokens);
 
 /// <summary>
 /// A llama.cpp context: the KV cache and compute buffers for one model. Decoding can be aborted from
 /// another thread through a cancellation token, which llama.cpp polls between graph nodes.
 /// </summary>
-public sealed unsafe class LlamaContext : IDisposable
+internal sealed unsafe class LlamaContext : IDisposable
 {
     private readonly LlamaContextHandle _handle;
     private readonly AbortFlag _abort = new();

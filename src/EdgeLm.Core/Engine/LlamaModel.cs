@@ -5,7 +5,7 @@ using EdgeLm.Core.Native;
 namespace EdgeLm.Core.Engine;
 
 /// <summary>A model loaded by llama.cpp, with its vocabulary and what llama.cpp reports about it.</summary>
-public sealed unsafe class LlamaModel : IDisposable
+internal sealed unsafe class LlamaModel : IDisposable
 {
     private readonly LlamaModelHandle _handle;
     private readonly IntPtr _vocab;

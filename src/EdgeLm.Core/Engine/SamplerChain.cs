@@ -4,7 +4,7 @@ using EdgeLm.Core.Native;
 namespace EdgeLm.Core.Engine;
 
 /// <summary>How to pick the next token. Temperature 0 is greedy (deterministic).</summary>
-public sealed record SamplingOptions(float Temperature = 0f, int TopK = 40, float TopP = 0.95f, float MinP = 0.05f, uint Seed = 42);
+internal sealed record SamplingOptions(float Temperature = 0f, int TopK = 40, float TopP = 0.95f, float MinP = 0.05f, uint Seed = 42);
 
 /// <summary>
 /// A llama.cpp sampler chain built from <see cref="SamplingOptions"/>. Greedy sampling (temperature 0, the
@@ -12,7 +12,7 @@ public sealed record SamplingOptions(float Temperature = 0f, int TopK = 40, floa
 /// vocabulary into a candidate array, which costs about 2% of a small model's decode step. The result is the
 /// same token (the first of equal maxima, as llama.cpp's greedy sampler picks).
 /// </summary>
-public sealed unsafe class SamplerChain : IDisposable
+internal sealed unsafe class SamplerChain : IDisposable
 {
     private readonly LlamaSamplerHandle _handle;
 

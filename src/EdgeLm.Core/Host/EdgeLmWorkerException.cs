@@ -3,7 +3,7 @@ using EdgeLm.Core.Worker;
 namespace EdgeLm.Core.Host;
 
 /// <summary>The worker process died (llama.cpp aborted, a signal, the out-of-memory killer) while running a model.</summary>
-public sealed class EdgeLmWorkerException : EdgeLmException
+internal sealed class EdgeLmWorkerException : EdgeLmException
 {
     public EdgeLmWorkerException(string model, int exitCode, string phase, IReadOnlyList<string> lastLogLines)
         : base("WorkerDied", Describe(model, exitCode, phase, lastLogLines))

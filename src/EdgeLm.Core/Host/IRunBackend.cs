@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Worker;
 namespace EdgeLm.Core.Host;
@@ -18,8 +19,8 @@ internal interface IRunBackend : IDisposable
     string Backend { get; }
     IReadOnlyList<string> ChatTemplates { get; }
 
-    /// <summary>True when this backend can run <paramref name="spec"/> without a restart.</summary>
-    bool Serves(RunSpec spec);
+    /// <summary>True when this backend can run <paramref name="settings"/> without a restart.</summary>
+    bool Serves(RunSettings settings);
 
-    RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken);
+    RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken);
 }

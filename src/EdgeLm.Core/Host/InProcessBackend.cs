@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Worker;
 using EdgeLm.Core.Native;
@@ -24,10 +25,10 @@ internal sealed class InProcessBackend : IRunBackend
     public IReadOnlyList<string> ChatTemplates => Engine.ChatTemplates.BuiltIn();
 
     // One process holds one llama.cpp; the session itself reloads when the model changes.
-    public bool Serves(RunSpec spec) => spec.NativeDirectory == _nativeDirectory || spec.NativeDirectory is null;
+    public bool Serves(RunSettings settings) => settings.NativeDirectory == _nativeDirectory || settings.NativeDirectory is null;
 
-    public RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken) =>
-        _session.Run(spec, progress, cancellationToken);
+    public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken) =>
+        _session.Run(order, progress, cancellationToken);
 
     public void Dispose() => _session.Dispose();
 }

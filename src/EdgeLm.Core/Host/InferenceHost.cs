@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Worker;
 using EdgeLm.Core.Devices;
@@ -38,21 +39,26 @@ public sealed class InferenceHost : IDisposable
     }
 
     /// <summary>
-    /// Validates <paramref name="request"/> now (throwing <see cref="EdgeLmException"/>s), then yields one
+    /// Validates <paramref name="settings"/> now (throwing <see cref="EdgeLmException"/>s), then yields one
     /// record per run as each completes: warm-ups first (only when asked for), then the measured repetitions.
+    /// A <paramref name="label"/> (from a benchmark plan) gives the records their run key and repetition.
     /// </summary>
-    public IEnumerable<InferenceResult> Run(InferenceRequest request, IProgress<InferenceProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+    public IEnumerable<InferenceResult> Run(RunSettings settings, IProgress<InferenceProgress>? progress = null,
+        CancellationToken cancellationToken = default) => Run(settings, progress, cancellationToken, label: null);
+
+    internal IEnumerable<InferenceResult> Run(RunSettings settings, IProgress<InferenceProgress>? progress,
+        CancellationToken cancellationToken, RunLabel? label)
     {
-        ModelInfo info = InferenceValidation.Validate(request);
-        int threads = request.Threads ?? CpuTopology.PhysicalCores();
+        settings.Validate();
+        ModelInfo info = ModelInspector.Inspect(settings.ModelPath);
         int cores = CpuTopology.PhysicalCores();
-        if (threads > 4 * cores)
+        RunSettings resolved = settings.Resolved(cores);
+        if (resolved.ThreadCount > 4 * cores)
         {
-            _options.Warning?.Invoke($"{threads} threads is more than four times this machine's {cores} cores; llama.cpp will be slower, not faster");
+            _options.Warning?.Invoke($"{resolved.ThreadCount} threads is more than four times this machine's {cores} cores; llama.cpp will be slower, not faster");
         }
 
-        return RunValidated(request, info, threads, progress, cancellationToken);
+        return RunValidated(resolved, info, label, progress, cancellationToken);
     }
 
     public void Dispose()
@@ -63,48 +69,27 @@ public sealed class InferenceHost : IDisposable
         _energy = null;
     }
 
-    private IEnumerable<InferenceResult> RunValidated(InferenceRequest request, ModelInfo info, int threads,
+    private IEnumerable<InferenceResult> RunValidated(RunSettings settings, ModelInfo info, RunLabel? label,
         IProgress<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
-        var spec = new RunSpec
-        {
-            ModelPath = info.ModelPath,
-            GpuLayers = request.GpuLayers,
-            NativeDirectory = request.NativeDirectory is null ? null : Path.GetFullPath(request.NativeDirectory),
-            Prompt = request.PromptTokens is null ? request.Prompt ?? string.Empty : null,
-            PromptTokens = request.PromptTokens,
-            MaxTokens = request.MaxTokens,
-            DepthTokens = request.DepthTokens,
-            ContextSize = request.ContextSize,
-            BatchSize = request.BatchSize ?? 512,
-            Threads = threads,
-            FlashAttention = request.FlashAttention,
-            Temperature = request.Temperature,
-            TopK = request.TopK,
-            TopP = request.TopP,
-            MinP = request.MinP,
-            Seed = request.Seed,
-            StopAtEos = request.StopAtEos,
-        };
+        IRunBackend backend = Acquire(settings, cancellationToken);
+        var order = new RunOrder(settings, ChatTemplateResolution.Resolve(settings.ChatTemplate, info, backend.ChatTemplates));
+        RunEnergy? energy = settings.MeasureEnergy ? AcquireEnergy(settings, info, progress, cancellationToken) : null;
 
-        IRunBackend backend = Acquire(request, spec, cancellationToken);
-        spec.ChatTemplate = InferenceValidation.ResolveChatTemplate(request.ChatTemplate, info, backend.ChatTemplates);
-        RunEnergy? energy = request.MeasureEnergy ? AcquireEnergy(request, info, progress, cancellationToken) : null;
-
-        int runs = request.Warmup + request.Repeat;
+        int runs = settings.Warmup + settings.Repeat;
         for (int run = 1; run <= runs; run++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            bool warmup = run <= request.Warmup;
+            bool warmup = run <= settings.Warmup;
             int number = run;
-            progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, "starting", 0, request.MaxTokens));
+            progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, "starting", 0, settings.MaxTokens));
             string timestamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
             RunMeasurement measured;
             ThermalObservation thermal;
             using (ThermalMonitor monitor = ThermalMonitor.Start())
             {
                 energy?.Edge();
-                measured = Measure(backend, spec,
+                measured = Measure(backend, order,
                     p => progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, p.Phase, p.Tokens, p.MaxTokens)), cancellationToken);
                 energy?.Edge();
                 thermal = monitor.Stop();
@@ -114,43 +99,42 @@ public sealed class InferenceHost : IDisposable
             // first load nor competes with a measurement (the worker waits for the next run).
             if (!_hashes.TryGetValue(info.ModelPath, out string? sha))
             {
-                progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, "hashing the model (first use)", 0, request.MaxTokens));
+                progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, "hashing the model (first use)", 0, settings.MaxTokens));
                 sha = ModelHashes.Sha256(info.ModelPath);
                 _hashes[info.ModelPath] = sha;
             }
 
-            if (warmup && !request.IncludeWarmup)
+            if (warmup && !settings.IncludeWarmup)
             {
                 continue;
             }
 
-            InferenceResult record = InferenceRecord.Describe(measured, info, request, backend, sha, timestamp,
-                repetition: warmup ? number : number - request.Warmup, warmup, thermal, _bandwidth.Value);
-            energy?.Fill(record, measured, baseline: request.BaselineSeconds > 0);
-            yield return record;
+            RunEnergyFigures? joules = energy?.Measure(measured, baseline: settings.BaselineSeconds > 0);
+            yield return InferenceRecord.Build(settings, measured, info, backend, sha, timestamp,
+                repetition: warmup ? number : number - settings.Warmup, warmup, thermal, _bandwidth.Value, joules, warmup ? null : label);
         }
     }
 
     // One sampler per host and energy settings; the baseline is measured before the first run (model not yet loaded).
-    private RunEnergy AcquireEnergy(InferenceRequest request, ModelInfo info, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken)
+    private RunEnergy AcquireEnergy(RunSettings settings, ModelInfo info, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
-        if (_energy is not null && _energy.Key == RunEnergy.KeyOf(request))
+        if (_energy is not null && _energy.Key == RunEnergy.KeyOf(settings))
         {
             return _energy;
         }
 
         _energy?.Dispose();
         _energy = null;
-        progress?.Report(new InferenceProgress(info.ModelName, 0, request.Warmup + request.Repeat, false, $"measuring the idle baseline ({request.BaselineSeconds:0.#} s)", 0, request.MaxTokens));
-        _energy = RunEnergy.Open(request, cancellationToken);
+        progress?.Report(new InferenceProgress(info.ModelName, 0, settings.Warmup + settings.Repeat, false, $"measuring the idle baseline ({settings.BaselineSeconds:0.#} s)", 0, settings.MaxTokens));
+        _energy = RunEnergy.Open(settings, cancellationToken);
         return _energy;
     }
 
-    private RunMeasurement Measure(IRunBackend backend, RunSpec spec, Action<RunProgress> progress, CancellationToken cancellationToken)
+    private RunMeasurement Measure(IRunBackend backend, RunOrder order, Action<RunProgress> progress, CancellationToken cancellationToken)
     {
         try
         {
-            return backend.Run(spec, progress, cancellationToken);
+            return backend.Run(order, progress, cancellationToken);
         }
         catch (Exception e) when (e is EdgeLmWorkerException or OperationCanceledException)
         {
@@ -165,10 +149,10 @@ public sealed class InferenceHost : IDisposable
         }
     }
 
-    private IRunBackend Acquire(InferenceRequest request, RunSpec spec, CancellationToken cancellationToken)
+    private IRunBackend Acquire(RunSettings settings, CancellationToken cancellationToken)
     {
-        bool wantWorker = !request.InProcess;
-        if (_backend is not null && _backend.Alive && _backend.Serves(spec) && (_backend is WorkerBackend) == wantWorker)
+        bool wantWorker = !settings.InProcess;
+        if (_backend is not null && _backend.Alive && _backend.Serves(settings) && (_backend is WorkerBackend) == wantWorker)
         {
             return _backend;
         }
@@ -177,13 +161,13 @@ public sealed class InferenceHost : IDisposable
         _backend = null;
         if (!wantWorker)
         {
-            _backend = new InProcessBackend(spec.NativeDirectory);
+            _backend = new InProcessBackend(settings.NativeDirectory);
             return _backend;
         }
 
         WorkerLaunch launch = _options.Worker ?? WorkerLaunch.Dotnet() ?? throw new EdgeLmException("WorkerNotFound",
             "found no way to start the EdgeLm worker (the dotnet host and edgelm.dll beside EdgeLm.Core); install the .NET 8 runtime or later, or run with -InProcess (--in-process)");
-        _backend = new WorkerBackend(launch, spec.NativeDirectory, _options.Log, cancellationToken);
+        _backend = new WorkerBackend(launch, settings.NativeDirectory, _options.Log, cancellationToken);
         return _backend;
     }
 }

@@ -1,55 +1,101 @@
-using EdgeLm.Core.Engine;
-using EdgeLm.Core.Worker;
 using EdgeLm.Core.Devices;
 using EdgeLm.Core.Models;
+using EdgeLm.Core.Settings;
+using EdgeLm.Core.Worker;
 
 namespace EdgeLm.Core.Host;
 
-/// <summary>Completes a measured run's record with its identity, the model's description and the request.</summary>
+/// <summary>Where a run sits in a benchmark: its resumable key and repetition (null outside a plan).</summary>
+internal sealed record RunLabel(string RunKey, int Repetition);
+
+/// <summary>
+/// A run's record, built in this one place: the resolved settings, the worker's measurement, the model's
+/// description, the backend, the thermal and energy observations of the host, and identity.
+/// </summary>
 internal static class InferenceRecord
 {
-    public static InferenceResult Describe(RunMeasurement measured, ModelInfo info, InferenceRequest request, IRunBackend backend,
-        string sha256, string timestamp, int repetition, bool warmup, ThermalObservation thermal, double? bandwidth)
+    public static InferenceResult Build(RunSettings settings, RunMeasurement measured, ModelInfo info, IRunBackend backend,
+        string sha256, string timestamp, int repetition, bool warmup, ThermalObservation thermal, double? bandwidth,
+        RunEnergyFigures? energy, RunLabel? label)
     {
-        InferenceResult r = measured.Record;
-        r.RunId = Guid.NewGuid().ToString("N");
-        r.Timestamp = timestamp;
-        r.DeviceName = DeviceIdentity.Name();
-        r.HostName = Environment.MachineName;
-        r.Repetition = repetition;
-        r.Warmup = warmup;
-        r.ModelName = info.ModelName;
-        r.ModelPath = info.ModelPath;
-        r.ModelSha256 = sha256;
-        r.Architecture = info.Architecture;
-        r.Quantization = info.Quantization;
-        r.ParameterCount = info.ParameterCount;
-        r.ModelBytes = info.ModelBytes;
-        r.GpuLayers = request.GpuLayers;
-        r.FlashAttention = request.FlashAttention.ToString().ToLowerInvariant();
-        r.PromptSource = request.PromptTokens is null ? "text" : "random";
-        r.Prompt = request.PromptTokens is null ? request.Prompt : null;
-        r.PromptSha256 = r.Prompt is null ? null : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(r.Prompt))).ToLowerInvariant();
-        r.ChatTemplate = request.ChatTemplate?.ToLowerInvariant() ?? string.Empty;
-        r.RequestedTokens = request.MaxTokens;
-        r.DepthTokens = request.DepthTokens;
-        r.Temperature = request.Temperature;
-        r.Seed = request.Seed;
-        r.Backend = backend.Backend;
-        r.LlamaVersion = backend.LlamaVersion;
-        r.Isolation = backend.Isolation;
-        r.WorkerStartMs = backend.StartMs;
-        r.ModelLoadMs = measured.ModelLoadMs;
-        r.LoadMs = backend.StartMs + measured.ModelLoadMs;
-        r.MaxTemperatureCelsius = thermal.MaxTemperatureCelsius;
-        r.MinCpuFrequencyMHz = thermal.MinCpuFrequencyMHz;
-        r.Throttled = thermal.Throttled;
+        string? prompt = settings.PromptTokens is null ? settings.Prompt : null;
 
         // Each generated token reads the weights it multiplies and the KV cache up to its position; the mean
         // position over the decode phase is the prompt plus half the generation.
-        double kvPerPosition = r.ContextSize > 0 ? (double)r.KvCacheBytes / r.ContextSize : 0;
-        r.DecodeBytesPerToken = info.DecodeWeightBytes + (long)(kvPerPosition * (r.PromptTokens + r.GeneratedTokens / 2.0));
-        r.BandwidthUtilization = bandwidth is > 0 && r.DecodeTokensPerSecond is double tps ? tps * r.DecodeBytesPerToken / bandwidth.Value : null;
-        return r;
+        double kvPerPosition = measured.ContextSize > 0 ? (double)measured.KvCacheBytes / measured.ContextSize : 0;
+        long decodeBytes = info.DecodeWeightBytes + (long)(kvPerPosition * (measured.PromptTokens + measured.GeneratedTokens / 2.0));
+        return new InferenceResult
+        {
+            RunId = Guid.NewGuid().ToString("N"),
+            Timestamp = timestamp,
+            DeviceName = DeviceIdentity.Name(),
+            HostName = Environment.MachineName,
+            RunKey = label?.RunKey ?? string.Empty,
+            Repetition = label?.Repetition ?? repetition,
+            Warmup = warmup,
+            ModelName = info.ModelName,
+            ModelPath = info.ModelPath,
+            ModelSha256 = sha256,
+            Architecture = info.Architecture,
+            Quantization = info.Quantization,
+            ParameterCount = info.ParameterCount,
+            ModelBytes = info.ModelBytes,
+            Threads = measured.Threads,
+            GpuLayers = settings.GpuLayers,
+            ContextSize = measured.ContextSize,
+            BatchSize = measured.BatchSize,
+            FlashAttention = settings.FlashAttention.ToString().ToLowerInvariant(),
+            PromptTokens = measured.PromptTokens,
+            PromptSource = settings.PromptTokens is null ? "text" : "random",
+            Prompt = prompt,
+            PromptSha256 = prompt is null ? null : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prompt))).ToLowerInvariant(),
+            ChatTemplate = settings.ChatTemplate?.ToLowerInvariant() ?? string.Empty,
+            RequestedTokens = settings.MaxTokens,
+            DepthTokens = settings.DepthTokens,
+            Temperature = settings.Temperature,
+            Seed = settings.Seed,
+            Backend = backend.Backend,
+            LlamaVersion = backend.LlamaVersion,
+            Isolation = backend.Isolation,
+            GeneratedTokens = measured.GeneratedTokens,
+            StoppedAtEos = measured.StoppedAtEos,
+            LoadMs = backend.StartMs + measured.ModelLoadMs,
+            WorkerStartMs = backend.StartMs,
+            ModelLoadMs = measured.ModelLoadMs,
+            TimeToFirstTokenMs = measured.TimeToFirstTokenMs,
+            PrefillMs = measured.PrefillMs,
+            PrefillTokensPerSecond = measured.PrefillTokensPerSecond,
+            DecodeMs = measured.DecodeMs,
+            DecodeTokensPerSecond = measured.DecodeTokensPerSecond,
+            InterTokenP50Ms = measured.InterTokenP50Ms,
+            InterTokenP95Ms = measured.InterTokenP95Ms,
+            InterTokenP99Ms = measured.InterTokenP99Ms,
+            InterTokenMaxMs = measured.InterTokenMaxMs,
+            TotalMs = measured.TotalMs,
+            EnginePrefillMs = measured.EnginePrefillMs,
+            EngineDecodeMs = measured.EngineDecodeMs,
+            PeakRssBytes = measured.PeakRssBytes,
+            PeakRssScope = measured.PeakRssScope,
+            KvCacheBytes = measured.KvCacheBytes,
+            ComputeBufferBytes = measured.ComputeBufferBytes,
+            DecodeBytesPerToken = decodeBytes,
+            BandwidthUtilization = bandwidth is > 0 && measured.DecodeTokensPerSecond is double tps ? tps * decodeBytes / bandwidth.Value : null,
+            EnergyJoules = energy?.EnergyJoules,
+            IdlePowerWatts = energy?.IdlePowerWatts,
+            NetEnergyJoules = energy?.NetEnergyJoules,
+            AveragePowerWatts = energy?.AveragePowerWatts,
+            JoulesPerToken = energy?.JoulesPerToken,
+            TokensPerJoule = energy?.TokensPerJoule,
+            PrefillEnergyJoules = energy?.PrefillEnergyJoules,
+            DecodeEnergyJoules = energy?.DecodeEnergyJoules,
+            EnergySource = energy?.Source,
+            EnergyScope = energy?.Scope,
+            EnergyMethod = energy?.Method,
+            EnergySamples = energy?.Samples,
+            MaxTemperatureCelsius = thermal.MaxTemperatureCelsius,
+            MinCpuFrequencyMHz = thermal.MinCpuFrequencyMHz,
+            Throttled = thermal.Throttled,
+            Output = measured.Output,
+        };
     }
 }

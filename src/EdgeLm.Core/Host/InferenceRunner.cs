@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Worker;
 namespace EdgeLm.Core.Host;
@@ -6,7 +7,7 @@ namespace EdgeLm.Core.Host;
 public static class InferenceRunner
 {
     /// <summary>Validates now; runs as the results are enumerated; stops the worker when enumeration ends.</summary>
-    public static IEnumerable<InferenceResult> Run(InferenceRequest request, CancellationToken cancellationToken = default,
+    public static IEnumerable<InferenceResult> Run(RunSettings request, CancellationToken cancellationToken = default,
         InferenceHostOptions? options = null, IProgress<InferenceProgress>? progress = null)
     {
         var host = new InferenceHost(options);

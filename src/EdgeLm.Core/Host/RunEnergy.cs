@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Worker;
 using EdgeLm.Core.Energy;
@@ -22,13 +23,13 @@ internal sealed class RunEnergy : IDisposable
 
     public string Key { get; private init; } = string.Empty;
 
-    public static RunEnergy Open(InferenceRequest request, CancellationToken cancellationToken)
+    public static RunEnergy Open(RunSettings settings, CancellationToken cancellationToken)
     {
-        EnergySession session = EnergySession.Open(new EnergyOptions { Source = request.EnergySource, Meter = request.Meter });
+        EnergySession session = EnergySession.Open(new EnergyOptions { Source = settings.EnergySource, Meter = settings.Meter });
         try
         {
-            double idle = request.BaselineSeconds > 0 ? session.SharedBaseline(request.BaselineSeconds, cancellationToken).Watts : 0;
-            return new RunEnergy(session, idle) { Key = KeyOf(request) };
+            double idle = settings.BaselineSeconds > 0 ? session.SharedBaseline(settings.BaselineSeconds, cancellationToken).Watts : 0;
+            return new RunEnergy(session, idle) { Key = KeyOf(settings) };
         }
         catch
         {
@@ -37,39 +38,40 @@ internal sealed class RunEnergy : IDisposable
         }
     }
 
-    public static string KeyOf(InferenceRequest request) => $"{request.EnergySource}|{request.Meter}|{request.BaselineSeconds}";
+    public static string KeyOf(RunSettings settings) => $"{settings.EnergySource}|{settings.Meter}|{settings.BaselineSeconds}";
 
     /// <summary>Reads the sources at a run's edge (before sending it, after its result).</summary>
     public void Edge() => _session.Begin();
 
-    public void Fill(InferenceResult record, RunMeasurement measured, bool baseline)
+    /// <summary>The energy of one measured run; per-token figures net of the idle baseline when one was measured.</summary>
+    public RunEnergyFigures Measure(RunMeasurement measured, bool baseline)
     {
         EnergyWindow run = _session.Window(measured.StartTimestamp, measured.EndTimestamp);
         EnergyWindow prefill = _session.Window(measured.PrefillStartTimestamp, measured.FirstTokenTimestamp);
         EnergyWindow decode = _session.Window(measured.FirstTokenTimestamp, measured.LastTokenTimestamp);
-        record.EnergyJoules = run.Joules;
-        record.AveragePowerWatts = run.Seconds > 0 ? run.Joules / run.Seconds : null;
-        record.PrefillEnergyJoules = prefill.Joules;
-        record.DecodeEnergyJoules = decode.Joules;
-        record.EnergySamples = run.Samples;
-        record.EnergySource = _session.Selection.Source;
-        record.EnergyScope = _session.Selection.Scope;
-        record.EnergyMethod = _session.Selection.Method;
-        if (baseline)
-        {
-            double net = run.Joules - _idleWatts * run.Seconds;
-            record.IdlePowerWatts = _idleWatts;
-            record.NetEnergyJoules = net;
-            record.JoulesPerToken = record.GeneratedTokens > 0 ? net / record.GeneratedTokens : null;
-            record.TokensPerJoule = net > 0 ? record.GeneratedTokens / net : null;
-        }
-        else
-        {
-            // Without a baseline the per-token figures are gross, and the record says so by leaving idle and net empty.
-            record.JoulesPerToken = record.GeneratedTokens > 0 ? run.Joules / record.GeneratedTokens : null;
-            record.TokensPerJoule = run.Joules > 0 ? record.GeneratedTokens / run.Joules : null;
-        }
+        int tokens = measured.GeneratedTokens;
+        // Without a baseline the per-token figures are gross, and the record says so by leaving idle and net empty.
+        double? net = baseline ? run.Joules - _idleWatts * run.Seconds : null;
+        double perToken = net ?? run.Joules;
+        return new RunEnergyFigures(
+            EnergyJoules: run.Joules,
+            IdlePowerWatts: baseline ? _idleWatts : null,
+            NetEnergyJoules: net,
+            AveragePowerWatts: run.Seconds > 0 ? run.Joules / run.Seconds : null,
+            JoulesPerToken: tokens > 0 ? perToken / tokens : null,
+            TokensPerJoule: perToken > 0 ? tokens / perToken : null,
+            PrefillEnergyJoules: prefill.Joules,
+            DecodeEnergyJoules: decode.Joules,
+            Source: _session.Selection.Source,
+            Scope: _session.Selection.Scope,
+            Method: _session.Selection.Method,
+            Samples: run.Samples);
     }
 
     public void Dispose() => _session.Dispose();
 }
+
+/// <summary>One run's energy, as the record's energy properties (docs/records.md).</summary>
+internal sealed record RunEnergyFigures(double EnergyJoules, double? IdlePowerWatts, double? NetEnergyJoules, double? AveragePowerWatts,
+    double? JoulesPerToken, double? TokensPerJoule, double PrefillEnergyJoules, double DecodeEnergyJoules,
+    string? Source, string? Scope, string? Method, int Samples);

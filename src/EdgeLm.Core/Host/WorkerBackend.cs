@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Worker;
 using EdgeLm.Core.Host;
@@ -11,7 +12,7 @@ namespace EdgeLm.Core.Host;
 internal sealed class WorkerBackend : IRunBackend
 {
     private readonly WorkerClient _client;
-    private RunSpec? _model;
+    private RunSettings? _model;
 
     public WorkerBackend(WorkerLaunch launch, string? nativeDirectory, Action<string>? log, CancellationToken cancellationToken)
     {
@@ -25,12 +26,12 @@ internal sealed class WorkerBackend : IRunBackend
     public string Backend => _client.Hello.Backend;
     public IReadOnlyList<string> ChatTemplates => _client.Hello.ChatTemplates;
 
-    public bool Serves(RunSpec spec) => _client.Alive && (_model is null || _model.SameModelAs(spec));
+    public bool Serves(RunSettings settings) => _client.Alive && (_model is null || _model.SameModelAs(settings));
 
-    public RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken)
+    public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        _model ??= spec;
-        return _client.Run(spec, progress, cancellationToken);
+        _model ??= order.Settings;
+        return _client.Run(order, progress, cancellationToken);
     }
 
     public void Dispose() => _client.Dispose();

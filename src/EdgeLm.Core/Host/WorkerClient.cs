@@ -9,7 +9,7 @@ namespace EdgeLm.Core.Host;
 /// nothing the host does between runs competes with a measurement. When the worker dies, the caller gets one
 /// <see cref="EdgeLmWorkerException"/> naming the model, the signal and llama.cpp's last lines.
 /// </summary>
-public sealed class WorkerClient : IDisposable
+internal sealed class WorkerClient : IDisposable
 {
     // How long a cancelled run may take to notice before the worker is killed.
     private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(10);
@@ -95,14 +95,14 @@ public sealed class WorkerClient : IDisposable
     }
 
     /// <summary>Runs one measurement in the worker. Cancellation asks the worker to stop within a token, then kills it.</summary>
-    public RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken)
+    public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _phase = "loading the model";
-        Send(new WorkerMessage { Type = WorkerMessage.RunType, Run = spec });
+        Send(new WorkerMessage { Type = WorkerMessage.RunType, Run = order });
         while (true)
         {
-            WorkerMessage message = Receive(cancellationToken, spec.ModelPath);
+            WorkerMessage message = Receive(cancellationToken, order.Settings.ModelPath);
             switch (message.Type)
             {
                 case WorkerMessage.ProgressType when message.Progress is not null:

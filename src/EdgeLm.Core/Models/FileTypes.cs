@@ -1,7 +1,7 @@
 namespace EdgeLm.Core.Models;
 
 /// <summary>llama.cpp's file types (enum llama_ftype): what general.file_type stores and what quantize targets.</summary>
-public static class FileTypes
+internal static class FileTypes
 {
     private static readonly (int Id, string Name, bool QuantizeTarget)[] Table =
     {

@@ -1,7 +1,7 @@
 namespace EdgeLm.Core.Models;
 
 /// <summary>One ggml tensor type: its GGUF id, name, and how many bytes a block of elements takes.</summary>
-public sealed record GgmlType(int Id, string Name, int BlockSize, int TypeSize)
+internal sealed record GgmlType(int Id, string Name, int BlockSize, int TypeSize)
 {
     /// <summary>Bytes for a row of <paramref name="elements"/> elements (must be a whole number of blocks).</summary>
     public long RowBytes(long elements) => elements / BlockSize * TypeSize;
@@ -11,7 +11,7 @@ public sealed record GgmlType(int Id, string Name, int BlockSize, int TypeSize)
 /// ggml's type table (ggml.c type_traits in llama.cpp 0.5.0). The unit tests compare every entry with
 /// ggml_type_size / ggml_blck_size from the shipped library, so a drifting table fails.
 /// </summary>
-public static class GgmlTypes
+internal static class GgmlTypes
 {
     public static readonly GgmlType F32 = new(0, "F32", 1, 4);
     public static readonly GgmlType F16 = new(1, "F16", 1, 2);

@@ -1,7 +1,7 @@
 namespace EdgeLm.Core.Models;
 
 /// <summary>GGUF metadata value types (gguf.h enum gguf_type).</summary>
-public enum GgufValueType
+internal enum GgufValueType
 {
     UInt8 = 0,
     Int8 = 1,
@@ -22,10 +22,10 @@ public enum GgufValueType
 /// An array value. Element values are kept only for short arrays: a 150,000-entry vocabulary is
 /// validated and counted, never held, so reading a header stays fast.
 /// </summary>
-public sealed record GgufArray(GgufValueType ElementType, long Count, IReadOnlyList<object>? Values);
+internal sealed record GgufArray(GgufValueType ElementType, long Count, IReadOnlyList<object>? Values);
 
 /// <summary>One tensor's header entry; <see cref="Offset"/> is relative to the data section.</summary>
-public sealed record GgufTensorInfo(string Name, long[] Dimensions, GgmlType Type, long Offset)
+internal sealed record GgufTensorInfo(string Name, long[] Dimensions, GgmlType Type, long Offset)
 {
     public long Elements => Dimensions.Aggregate(1L, (a, d) => a * d);
 
@@ -33,7 +33,7 @@ public sealed record GgufTensorInfo(string Name, long[] Dimensions, GgmlType Typ
 }
 
 /// <summary>A validated GGUF header: metadata, tensor directory and where the data starts.</summary>
-public sealed class GgufFile
+internal sealed class GgufFile
 {
     internal GgufFile(string path, int version, IReadOnlyDictionary<string, object> metadata,
         IReadOnlyList<GgufTensorInfo> tensors, long dataOffset, long fileBytes, int alignment)

@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Models;
 /// string and array lengths, tensor types and dimensions, alignment, and that every tensor's data
 /// lies inside the file. Only the header is read, so a multi-GB model takes milliseconds.
 /// </summary>
-public static class GgufReader
+internal static class GgufReader
 {
     public const uint Magic = 0x46554747; // "GGUF" little-endian
     public const int DefaultAlignment = 32;

@@ -6,7 +6,7 @@ namespace EdgeLm.Core.Models;
 /// Writes a GGUF v3 file: metadata and tensor directory first, then each tensor's data streamed from a
 /// callback, so a model of any size is written with one small buffer.
 /// </summary>
-public sealed class GgufWriter
+internal sealed class GgufWriter
 {
     private readonly List<(string Key, GgufValueType Type, object Value)> _metadata = new();
     private readonly List<GgufTensorInfo> _tensors = new();

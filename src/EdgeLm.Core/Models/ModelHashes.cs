@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Models;
 /// time, so a 4 GB model is read once, not on every run. The cache lives in $EDGELM_CACHE_DIR, else
 /// $XDG_CACHE_HOME/edgelm, else ~/.cache/edgelm; when none is writable the hash is still computed.
 /// </summary>
-public static class ModelHashes
+internal static class ModelHashes
 {
     public static string Sha256(string path) => Sha256(path, CacheFolder.Path());
 

@@ -5,7 +5,7 @@ public static class ModelInspector
 {
     public static ModelInfo Inspect(string path) => Describe(GgufReader.Read(path));
 
-    public static ModelInfo Describe(GgufFile file)
+    internal static ModelInfo Describe(GgufFile file)
     {
         string architecture = file.GetString("general.architecture") ?? string.Empty;
         string prefix = architecture + ".";

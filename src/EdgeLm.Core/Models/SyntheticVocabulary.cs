@@ -6,7 +6,7 @@ namespace EdgeLm.Core.Models;
 /// the word-start mark) until the requested size. Prompts therefore tokenize into realistic mixes of
 /// multi-character pieces instead of one token per byte.
 /// </summary>
-public static class SyntheticVocabulary
+internal static class SyntheticVocabulary
 {
     public const int UnknownId = 0;
     public const int BosId = 1;

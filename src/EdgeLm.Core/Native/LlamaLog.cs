@@ -37,7 +37,7 @@ public static class LlamaLog
     /// Collects every line logged until the returned scope is disposed, for figures llama.cpp only reports in
     /// its log (buffer sizes). One capture at a time: a session creates one context at a time.
     /// </summary>
-    public static LogCapture Capture()
+    internal static LogCapture Capture()
     {
         lock (Gate)
         {
@@ -138,7 +138,7 @@ public static class LlamaLog
 }
 
 /// <summary>Lines logged while the capture was open; see <see cref="LlamaLog.Capture"/>.</summary>
-public sealed class LogCapture : IDisposable
+internal sealed class LogCapture : IDisposable
 {
     private readonly List<string> _lines;
 

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 namespace EdgeLm;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using System.Diagnostics;
 using System.Text;
@@ -10,11 +11,11 @@ namespace EdgeLm.Core.Worker;
 /// Each run starts from an empty KV cache; the context is rebuilt only when a run needs other settings.
 /// Timing follows docs/records.md.
 /// </summary>
-public sealed class ModelSession : IDisposable
+internal sealed class ModelSession : IDisposable
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-    private RunSpec? _loadedFor;
+    private RunSettings? _loadedFor;
     private LlamaModel? _model;
     private LlamaContext? _context;
     private SamplerChain? _sampler;
@@ -28,18 +29,20 @@ public sealed class ModelSession : IDisposable
 
     public LlamaRuntimeInfo Runtime { get; }
 
-    /// <summary>Loads the model when needed, then measures one run of <paramref name="spec"/>.</summary>
-    public RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Loads the model when needed, then measures one run of <paramref name="order"/>'s settings.</summary>
+    public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken)
     {
+        RunSettings spec = order.Settings;
+        string? template = order.ChatTemplate;
         cancellationToken.ThrowIfCancellationRequested();
         if (_model is null || _loadedFor is null || !_loadedFor.SameModelAs(spec))
         {
-            Load(spec, progress);
+            Load(spec, template, progress);
         }
 
         LlamaModel model = _model!;
-        string? text = PromptText(spec);
-        int[] prompt = text is null ? model.RandomPromptTokens(spec.PromptTokens ?? 0, spec.Seed) : model.Tokenize(text, parseSpecial: spec.ChatTemplate is not null);
+        string? text = PromptText(spec, template);
+        int[] prompt = text is null ? model.RandomPromptTokens(spec.PromptTokens ?? 0, spec.Seed) : model.Tokenize(text, parseSpecial: template is not null);
         ContextOptions options = ChooseContext(spec, prompt.Length, model.TrainedContext);
         if (_context is null || !Fits(_context.Options, options, spec.ContextSize is null))
         {
@@ -50,13 +53,13 @@ public sealed class ModelSession : IDisposable
             _contextMs = create.Elapsed.TotalMilliseconds;
         }
 
-        if (_sampler is null || _sampler.Options != spec.Sampling)
+        if (_sampler is null || _sampler.Options != Sampling(spec))
         {
             _sampler?.Dispose();
-            _sampler = new SamplerChain(spec.Sampling);
+            _sampler = new SamplerChain(Sampling(spec));
         }
 
-        RunMeasurement result = Measure(model, _context, _sampler, text, prompt, spec, progress, cancellationToken);
+        RunMeasurement result = Measure(model, _context, _sampler, text, prompt, spec, template, progress, cancellationToken);
         result.ModelLoadMs = _modelLoadMs + _contextMs;
         return result;
     }
@@ -71,7 +74,7 @@ public sealed class ModelSession : IDisposable
         _model = null;
     }
 
-    private void Load(RunSpec spec, Action<RunProgress>? progress)
+    private void Load(RunSettings spec, string? template, Action<RunProgress>? progress)
     {
         Dispose();
         progress?.Invoke(new RunProgress("loading", 0, spec.MaxTokens));
@@ -81,8 +84,8 @@ public sealed class ModelSession : IDisposable
         if (spec.Prompt is not null)
         {
             using LlamaModel vocabulary = LlamaModel.Load(spec.ModelPath, 0, spec.NativeDirectory, vocabularyOnly: true);
-            string text = PromptText(spec)!;
-            ChooseContext(spec, vocabulary.Tokenize(text, parseSpecial: spec.ChatTemplate is not null).Length, vocabulary.TrainedContext);
+            string text = PromptText(spec, template)!;
+            ChooseContext(spec, vocabulary.Tokenize(text, parseSpecial: template is not null).Length, vocabulary.TrainedContext);
         }
 
         var load = Stopwatch.StartNew();
@@ -91,14 +94,16 @@ public sealed class ModelSession : IDisposable
         _loadedFor = spec;
     }
 
-    private static string? PromptText(RunSpec spec)
+    private static SamplingOptions Sampling(RunSettings spec) => new(spec.Temperature, spec.TopK, spec.TopP, spec.MinP, spec.Seed);
+
+    private static string? PromptText(RunSettings spec, string? template)
     {
-        if (spec.Prompt is null || spec.ChatTemplate is null)
+        if (spec.Prompt is null || template is null)
         {
             return spec.Prompt;
         }
 
-        return ChatTemplates.Apply(spec.ChatTemplate, spec.Prompt) ?? throw new EdgeLmArgumentException("UnknownChatTemplate",
+        return ChatTemplates.Apply(template, spec.Prompt) ?? throw new EdgeLmArgumentException("UnknownChatTemplate",
             $"llama.cpp does not recognise the chat template of {spec.ModelPath}; name a built-in one instead: {string.Join(", ", ChatTemplates.BuiltIn())}");
     }
 
@@ -107,20 +112,13 @@ public sealed class ModelSession : IDisposable
         current with { ContextSize = wanted.ContextSize } == wanted &&
         (automaticSize ? current.ContextSize >= wanted.ContextSize : current.ContextSize == wanted.ContextSize);
 
-    internal static ContextOptions ChooseContext(RunSpec spec, int promptTokens, int trainedContext)
+    internal static ContextOptions ChooseContext(RunSettings spec, int promptTokens, int trainedContext)
     {
-        int needed = spec.DepthTokens + promptTokens + spec.MaxTokens;
+        spec.RequireContext(promptTokens);
+        int needed = spec.ContextNeeded(promptTokens);
         int size;
         if (spec.ContextSize is int explicitSize)
         {
-            if (explicitSize < needed)
-            {
-                throw new EdgeLmArgumentException("ContextTooSmall",
-                    spec.DepthTokens > 0
-                        ? $"a context of {explicitSize} tokens is smaller than the depth of {spec.DepthTokens} plus the prompt's {promptTokens} tokens plus {spec.MaxTokens} generated ({needed}); use a context of {needed} or more"
-                        : $"a context of {explicitSize} tokens is smaller than the prompt's {promptTokens} tokens plus {spec.MaxTokens} generated ({needed}); use a context of {needed} or more");
-            }
-
             size = explicitSize;
         }
         else
@@ -134,11 +132,11 @@ public sealed class ModelSession : IDisposable
             }
         }
 
-        return new ContextOptions(size, spec.BatchSize, Math.Min(spec.BatchSize, 512), spec.Threads, spec.Threads, spec.FlashAttention);
+        return new ContextOptions(size, spec.BatchTokens, Math.Min(spec.BatchTokens, 512), spec.ThreadCount, spec.ThreadCount, spec.FlashAttention);
     }
 
     private static RunMeasurement Measure(LlamaModel model, LlamaContext llama, SamplerChain sampler, string? text, int[] randomOrTokenized,
-        RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken)
+        RunSettings spec, string? template, Action<RunProgress>? progress, CancellationToken cancellationToken)
     {
         llama.ClearMemory();
         sampler.Reset();
@@ -158,7 +156,7 @@ public sealed class ModelSession : IDisposable
 
         long start = Stopwatch.GetTimestamp();
         // Tokenizing belongs to time to first token; random prompts are ids already.
-        int[] prompt = text is null ? randomOrTokenized : model.Tokenize(text, parseSpecial: spec.ChatTemplate is not null);
+        int[] prompt = text is null ? randomOrTokenized : model.Tokenize(text, parseSpecial: template is not null);
         long prefillStart = Stopwatch.GetTimestamp();
         llama.Decode(prompt, cancellationToken);
         llama.Synchronize();
@@ -199,7 +197,22 @@ public sealed class ModelSession : IDisposable
         long end = Stopwatch.GetTimestamp();
         EngineCounters counters = llama.Counters;
         double prefillMs = Ms(prefillStart, prefillEnd);
-        var record = new InferenceResult
+        double? decodeMs = null, decodeRate = null, p50 = null, p95 = null, p99 = null, max = null;
+        if (generated > 1)
+        {
+            decodeMs = Ms(stamps[0], stamps[generated - 1]);
+            decodeRate = decodeMs > 0 ? (generated - 1) / decodeMs * 1000 : null;
+            var gaps = new double[generated - 1];
+            for (int i = 1; i < generated; i++)
+            {
+                gaps[i - 1] = Ms(stamps[i - 1], stamps[i]);
+            }
+
+            Array.Sort(gaps);
+            (p50, p95, p99, max) = (Percentiles.Of(gaps, 50), Percentiles.Of(gaps, 95), Percentiles.Of(gaps, 99), gaps[^1]);
+        }
+
+        return new RunMeasurement
         {
             Threads = llama.Options.Threads,
             ContextSize = llama.Options.ContextSize,
@@ -211,6 +224,12 @@ public sealed class ModelSession : IDisposable
             TimeToFirstTokenMs = Ms(start, generated > 0 ? stamps[0] : end),
             PrefillMs = prefillMs,
             PrefillTokensPerSecond = prefillMs > 0 ? prompt.Length / prefillMs * 1000 : 0,
+            DecodeMs = decodeMs,
+            DecodeTokensPerSecond = decodeRate,
+            InterTokenP50Ms = p50,
+            InterTokenP95Ms = p95,
+            InterTokenP99Ms = p99,
+            InterTokenMaxMs = max,
             TotalMs = Ms(start, end),
             EnginePrefillMs = counters.PromptMs,
             EngineDecodeMs = counters.EvalMs,
@@ -219,29 +238,6 @@ public sealed class ModelSession : IDisposable
             KvCacheBytes = llama.Memory.KvCacheBytes,
             ComputeBufferBytes = llama.Memory.ComputeBufferBytes,
             Output = Encoding.UTF8.GetString(output.ToArray()),
-        };
-
-        if (generated > 1)
-        {
-            double decodeMs = Ms(stamps[0], stamps[generated - 1]);
-            record.DecodeMs = decodeMs;
-            record.DecodeTokensPerSecond = decodeMs > 0 ? (generated - 1) / decodeMs * 1000 : null;
-            var gaps = new double[generated - 1];
-            for (int i = 1; i < generated; i++)
-            {
-                gaps[i - 1] = Ms(stamps[i - 1], stamps[i]);
-            }
-
-            Array.Sort(gaps);
-            record.InterTokenP50Ms = Percentiles.Of(gaps, 50);
-            record.InterTokenP95Ms = Percentiles.Of(gaps, 95);
-            record.InterTokenP99Ms = Percentiles.Of(gaps, 99);
-            record.InterTokenMaxMs = gaps[^1];
-        }
-
-        return new RunMeasurement
-        {
-            Record = record,
             EnginePromptTokens = counters.PromptTokens,
             EngineDecodeTokens = counters.EvalTokens,
             StartTimestamp = start,

@@ -7,7 +7,7 @@ namespace EdgeLm.Core.Worker;
 /// This process's peak resident set (VmHWM). Linux resets the peak when "5" is written to
 /// /proc/self/clear_refs (since 4.0), so each run can report its own peak instead of the peak since start.
 /// </summary>
-public static class ProcessMemory
+internal static class ProcessMemory
 {
     /// <summary>PeakRssScope when the peak was reset before the run.</summary>
     public const string RunScope = "run";

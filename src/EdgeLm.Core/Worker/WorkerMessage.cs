@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -9,7 +10,7 @@ namespace EdgeLm.Core.Worker;
 /// answers "hello" once when it starts, then per run any number of "progress" and one of "result", "error"
 /// or "cancelled". The host closing the worker's stdin ends the worker.
 /// </summary>
-public sealed class WorkerMessage
+internal sealed class WorkerMessage
 {
     public const string HelloType = "hello", RunType = "run", CancelType = "cancel", ProgressType = "progress",
         ResultType = "result", ErrorType = "error", CancelledType = "cancelled";
@@ -22,7 +23,7 @@ public sealed class WorkerMessage
 
     public string Type { get; set; } = string.Empty;
     public WorkerHello? Hello { get; set; }
-    public RunSpec? Run { get; set; }
+    public RunOrder? Run { get; set; }
     public RunProgress? Progress { get; set; }
     public RunMeasurement? Result { get; set; }
     public WorkerError? Error { get; set; }
@@ -49,10 +50,10 @@ public sealed class WorkerMessage
 }
 
 /// <summary>What the worker says when it is ready: which llama.cpp it loaded and what that offers.</summary>
-public sealed record WorkerHello(int ProcessId, string LlamaVersion, string Backend, string NativeDirectory, string[] ChatTemplates);
+internal sealed record WorkerHello(int ProcessId, string LlamaVersion, string Backend, string NativeDirectory, string[] ChatTemplates);
 
 /// <summary>A failure inside the worker, enough to raise the same EdgeLmException in the host.</summary>
-public sealed record WorkerError(string Kind, string ErrorId, string Message, string? Path)
+internal sealed record WorkerError(string Kind, string ErrorId, string Message, string? Path)
 {
     public static WorkerError From(Exception e) => e switch
     {

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using System.Collections.Concurrent;
 using EdgeLm.Core.Native;
@@ -57,11 +58,11 @@ public static class WorkerServer
                     ChatTemplates.BuiltIn().ToArray()),
             });
 
-            var runs = new BlockingCollection<RunSpec>();
+            var runs = new BlockingCollection<RunOrder>();
             var cancellation = new CancelSignal();
             var reader = new Thread(() => Read(input, runs, cancellation)) { IsBackground = true, Name = "edgelm worker input" };
             reader.Start();
-            foreach (RunSpec spec in runs.GetConsumingEnumerable())
+            foreach (RunOrder spec in runs.GetConsumingEnumerable())
             {
                 CancellationToken token = cancellation.BeginRun();
                 try
@@ -88,7 +89,7 @@ public static class WorkerServer
         return 0;
     }
 
-    private static void Read(TextReader input, BlockingCollection<RunSpec> runs, CancelSignal cancellation)
+    private static void Read(TextReader input, BlockingCollection<RunOrder> runs, CancelSignal cancellation)
     {
         try
         {

@@ -10,7 +10,7 @@ namespace EdgeLm.Core.Worker;
 /// at stderr, so anything native code prints can never corrupt a protocol line. Where libc cannot be reached
 /// (not glibc), stdout is used as it is and the host skips lines that are not messages.
 /// </summary>
-public sealed unsafe class WorkerStreams : IDisposable
+internal sealed unsafe class WorkerStreams : IDisposable
 {
     private WorkerStreams(TextReader input, TextWriter output, TextWriter log)
     {

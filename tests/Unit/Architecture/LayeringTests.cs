@@ -19,6 +19,7 @@ public sealed class LayeringTests
         "EdgeLm.Core.Models",     // GGUF files: read, write, synthesize, quantize
         "EdgeLm.Core.Devices",    // the board: /proc, /sys, board tools
         "EdgeLm.Core.Energy",     // power sources and the energy sampler
+        "EdgeLm.Core.Settings",   // RunSettings: everything that defines a run, and its rules
         "EdgeLm.Core.Engine",     // llama.cpp wrappers: model, context, sampler, chat templates
         "EdgeLm.Core.Worker",     // what runs in the worker process, and its protocol
         "EdgeLm.Core.Host",       // the host side: settings, worker client, runs into records, device profiles

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Host;
@@ -19,7 +20,7 @@ public sealed class InferenceTests
     [Fact]
     public void GeneratesExactlyMaxTokensWithoutStopAtEosAndDescribesTheRun()
     {
-        InferenceResult r = Run(new InferenceRequest { Prompt = "the quick brown fox", MaxTokens = 24 }).Single();
+        InferenceResult r = Run(new RunSettings { Prompt = "the quick brown fox", MaxTokens = 24 }).Single();
 
         Assert.Equal(24, r.GeneratedTokens);
         Assert.Equal(24, r.RequestedTokens);
@@ -43,7 +44,7 @@ public sealed class InferenceTests
     [Fact]
     public void TimingsAndPercentilesFollowTheirDefinitions()
     {
-        InferenceResult r = Run(new InferenceRequest { Prompt = "measure me", MaxTokens = 32 }).Single();
+        InferenceResult r = Run(new RunSettings { Prompt = "measure me", MaxTokens = 32 }).Single();
 
         Assert.True(r.TimeToFirstTokenMs >= r.PrefillMs, $"TTFT {r.TimeToFirstTokenMs} < prefill {r.PrefillMs}");
         Assert.True(r.PrefillMs > 0);
@@ -69,7 +70,7 @@ public sealed class InferenceTests
     [Fact]
     public void OneTokenHasNoDecodeFigures()
     {
-        InferenceResult r = Run(new InferenceRequest { Prompt = "x", MaxTokens = 1 }).Single();
+        InferenceResult r = Run(new RunSettings { Prompt = "x", MaxTokens = 1 }).Single();
 
         Assert.Equal(1, r.GeneratedTokens);
         Assert.Null(r.DecodeMs);
@@ -85,13 +86,13 @@ public sealed class InferenceTests
         RunMeasurement text = session.Run(Spec(prompt: "count these tokens please"), null, CancellationToken.None);
         RunMeasurement random = session.Run(Spec(promptTokens: 100), null, CancellationToken.None);
 
-        Assert.Equal(text.EnginePromptTokens, text.Record.PromptTokens);
-        Assert.Equal(100, random.Record.PromptTokens);
+        Assert.Equal(text.EnginePromptTokens, text.PromptTokens);
+        Assert.Equal(100, random.PromptTokens);
         Assert.Equal(100, random.EnginePromptTokens);
         // The first generated token belongs to prefill; every later one is one engine decode.
-        Assert.Equal(random.Record.GeneratedTokens - 1, random.EngineDecodeTokens);
+        Assert.Equal(random.GeneratedTokens - 1, random.EngineDecodeTokens);
 
-        InferenceResult r = Run(new InferenceRequest { PromptTokens = 100, MaxTokens = 4 }).Single();
+        InferenceResult r = Run(new RunSettings { PromptTokens = 100, MaxTokens = 4 }).Single();
         Assert.Equal(100, r.PromptTokens);
         Assert.Equal("random", r.PromptSource);
         Assert.Null(r.Prompt);
@@ -117,7 +118,7 @@ public sealed class InferenceTests
     [Fact]
     public void RepetitionsReuseTheLoadedModelAndStartFromAnEmptyCache()
     {
-        var runs = Run(new InferenceRequest { Prompt = "repeat after me", MaxTokens = 12, Repeat = 3 }).ToList();
+        var runs = Run(new RunSettings { Prompt = "repeat after me", MaxTokens = 12, Repeat = 3 }).ToList();
 
         Assert.Equal(new[] { 1, 2, 3 }, runs.Select(r => r.Repetition));
         Assert.Single(runs.Select(r => r.Output).Distinct());
@@ -130,8 +131,8 @@ public sealed class InferenceTests
     [Fact]
     public void WarmupsRunFirstAndAreEmittedOnlyWhenAsked()
     {
-        var quiet = Run(new InferenceRequest { Prompt = "warm", MaxTokens = 4, Warmup = 2, Repeat = 1 }).ToList();
-        var all = Run(new InferenceRequest { Prompt = "warm", MaxTokens = 4, Warmup = 2, Repeat = 2, IncludeWarmup = true }).ToList();
+        var quiet = Run(new RunSettings { Prompt = "warm", MaxTokens = 4, Warmup = 2, Repeat = 1 }).ToList();
+        var all = Run(new RunSettings { Prompt = "warm", MaxTokens = 4, Warmup = 2, Repeat = 2, IncludeWarmup = true }).ToList();
 
         Assert.False(Assert.Single(quiet).Warmup);
         Assert.Equal(new[] { true, true, false, false }, all.Select(r => r.Warmup));
@@ -142,8 +143,8 @@ public sealed class InferenceTests
     public void OneHostKeepsItsWorkerAcrossPrompts()
     {
         using var host = new InferenceHost();
-        InferenceResult first = host.Run(new InferenceRequest { ModelPath = _tiny.Path, Prompt = "one", MaxTokens = 2, Threads = 1 }).Single();
-        InferenceResult second = host.Run(new InferenceRequest { ModelPath = _tiny.Path, Prompt = "two words", MaxTokens = 2, Threads = 1 }).Single();
+        InferenceResult first = host.Run(new RunSettings { ModelPath = _tiny.Path, Prompt = "one", MaxTokens = 2, Threads = 1 }).Single();
+        InferenceResult second = host.Run(new RunSettings { ModelPath = _tiny.Path, Prompt = "two words", MaxTokens = 2, Threads = 1 }).Single();
 
         Assert.Equal(first.LoadMs, second.LoadMs);
         Assert.NotEqual(first.PromptTokens, second.PromptTokens);
@@ -152,10 +153,10 @@ public sealed class InferenceTests
     [Fact]
     public void SeededSamplingIsReproducibleAndDiffersFromGreedy()
     {
-        var request = new InferenceRequest { Prompt = "sample", MaxTokens = 32, Temperature = 1.5f, TopK = 0, TopP = 1f, MinP = 0f, Seed = 5 };
+        var request = new RunSettings { Prompt = "sample", MaxTokens = 32, Temperature = 1.5f, TopK = 0, TopP = 1f, MinP = 0f, Seed = 5 };
         string first = Run(request).Single().Output;
         string again = Run(request).Single().Output;
-        string greedy = Run(new InferenceRequest { Prompt = "sample", MaxTokens = 32 }).Single().Output;
+        string greedy = Run(new RunSettings { Prompt = "sample", MaxTokens = 32 }).Single().Output;
 
         Assert.Equal(first, again);
         Assert.NotEqual(greedy, first);
@@ -164,7 +165,7 @@ public sealed class InferenceTests
     [Fact]
     public void MemoryIsMeasuredPerRunAndTheCacheMatchesItsShape()
     {
-        InferenceResult r = Run(new InferenceRequest { Prompt = "memory", MaxTokens = 4, ContextSize = 512 }).Single();
+        InferenceResult r = Run(new RunSettings { Prompt = "memory", MaxTokens = 4, ContextSize = 512 }).Single();
 
         Assert.Equal("run", r.PeakRssScope);
         Assert.True(r.PeakRssBytes > r.ModelBytes, $"peak {r.PeakRssBytes} below the weights {r.ModelBytes}");
@@ -178,19 +179,19 @@ public sealed class InferenceTests
     [Fact]
     public void ChatTemplatesWrapThePromptAndUnknownOnesAreRefusedBeforeLoading()
     {
-        InferenceResult plain = Run(new InferenceRequest { Prompt = "hi", MaxTokens = 2 }).Single();
-        InferenceResult chat = Run(new InferenceRequest { Prompt = "hi", MaxTokens = 2, ChatTemplate = "chatml" }).Single();
+        InferenceResult plain = Run(new RunSettings { Prompt = "hi", MaxTokens = 2 }).Single();
+        InferenceResult chat = Run(new RunSettings { Prompt = "hi", MaxTokens = 2, ChatTemplate = "chatml" }).Single();
         Assert.True(chat.PromptTokens > plain.PromptTokens + 5, $"chatml added too little: {plain.PromptTokens} -> {chat.PromptTokens}");
         Assert.Equal("chatml", chat.ChatTemplate);
 
         var log = new List<string>();
         var unknown = Assert.Throws<EdgeLmArgumentException>(() =>
-            Run(new InferenceRequest { Prompt = "hi", ChatTemplate = "no-such-template" }, new InferenceHostOptions { Log = log.Add }).ToList());
+            Run(new RunSettings { Prompt = "hi", ChatTemplate = "no-such-template" }, new InferenceHostOptions { Log = log.Add }).ToList());
         Assert.Equal("UnknownChatTemplate", unknown.ErrorId);
         Assert.Contains("chatml", unknown.Message);
         Assert.DoesNotContain(log, l => l.Contains("load_tensors"));
 
-        var none = Assert.Throws<EdgeLmArgumentException>(() => Run(new InferenceRequest { Prompt = "hi", ChatTemplate = "model" }).ToList());
+        var none = Assert.Throws<EdgeLmArgumentException>(() => Run(new RunSettings { Prompt = "hi", ChatTemplate = "model" }).ToList());
         Assert.Equal("NoChatTemplate", none.ErrorId);
     }
 
@@ -201,7 +202,7 @@ public sealed class InferenceTests
     [InlineData(64, 100, 50, "ContextTooSmall", "114")]
     public void BadRequestsAreRefusedBeforeAnythingStarts(int maxTokens, int? context, int? promptTokens, string errorId, string number)
     {
-        var e = Assert.Throws<EdgeLmArgumentException>(() => InferenceRunner.Run(new InferenceRequest
+        var e = Assert.Throws<EdgeLmArgumentException>(() => InferenceRunner.Run(new RunSettings
         {
             ModelPath = _tiny.Path, Prompt = promptTokens is null ? "x" : null, PromptTokens = promptTokens, MaxTokens = maxTokens, ContextSize = context,
         }));
@@ -215,7 +216,7 @@ public sealed class InferenceTests
         string prompt = string.Join(' ', Enumerable.Repeat("word", 40));
         var log = new List<string>();
         var e = Assert.Throws<EdgeLmArgumentException>(() =>
-            Run(new InferenceRequest { Prompt = prompt, MaxTokens = 30, ContextSize = 40 }, new InferenceHostOptions { Log = log.Add }).ToList());
+            Run(new RunSettings { Prompt = prompt, MaxTokens = 30, ContextSize = 40 }, new InferenceHostOptions { Log = log.Add }).ToList());
 
         Assert.Equal("ContextTooSmall", e.ErrorId);
         Assert.Contains("plus 30 generated", e.Message);
@@ -227,14 +228,14 @@ public sealed class InferenceTests
     public void MissingAndNonGgufModelsAreRefusedWithTheirPath()
     {
         var missing = Assert.Throws<EdgeLmInvalidFileException>(() =>
-            InferenceRunner.Run(new InferenceRequest { ModelPath = "/nonexistent/m.gguf", Prompt = "x" }));
+            InferenceRunner.Run(new RunSettings { ModelPath = "/nonexistent/m.gguf", Prompt = "x" }));
         Assert.Equal("FileNotFound", missing.ErrorId);
         Assert.Contains("/nonexistent/m.gguf", missing.Message);
 
         using var folder = new TempFolder();
         string text = folder.File("notes.gguf");
         File.WriteAllText(text, "these are not the weights you are looking for");
-        var bad = Assert.Throws<EdgeLmInvalidFileException>(() => InferenceRunner.Run(new InferenceRequest { ModelPath = text, Prompt = "x" }));
+        var bad = Assert.Throws<EdgeLmInvalidFileException>(() => InferenceRunner.Run(new RunSettings { ModelPath = text, Prompt = "x" }));
         Assert.Equal(text, bad.Path);
         Assert.StartsWith("notes.gguf: ", bad.Message);
     }
@@ -244,7 +245,7 @@ public sealed class InferenceTests
     {
         var warnings = new List<string>();
         int threads = 4 * CpuTopology.PhysicalCores() + 1;
-        InferenceResult r = Run(new InferenceRequest { Prompt = "x", MaxTokens = 1, Threads = threads }, new InferenceHostOptions { Warning = warnings.Add }).Single();
+        InferenceResult r = Run(new RunSettings { Prompt = "x", MaxTokens = 1, Threads = threads }, new InferenceHostOptions { Warning = warnings.Add }).Single();
 
         Assert.Equal(threads, r.Threads);
         Assert.Contains(warnings, w => w.Contains($"{threads} threads"));
@@ -258,14 +259,14 @@ public sealed class InferenceTests
         using var host = new InferenceHost();
 
         var e = Assert.Throws<EdgeLmWorkerException>(() =>
-            host.Run(new InferenceRequest { ModelPath = aborting, Prompt = AbortingModel.Prompt, MaxTokens = 2, Threads = 1 }).ToList());
+            host.Run(new RunSettings { ModelPath = aborting, Prompt = AbortingModel.Prompt, MaxTokens = 2, Threads = 1 }).ToList());
 
         Assert.Equal("SIGABRT", e.Signal);
         Assert.Equal("WorkerDied", e.ErrorId);
         Assert.Contains(aborting, e.Message);
         Assert.Contains("SIGABRT", e.Message);
         Assert.Contains("out_of_range", e.Message); // llama.cpp's last words, from the worker's stderr
-        InferenceResult next = host.Run(new InferenceRequest { ModelPath = _tiny.Path, Prompt = "still here", MaxTokens = 3, Threads = 1 }).Single();
+        InferenceResult next = host.Run(new RunSettings { ModelPath = _tiny.Path, Prompt = "still here", MaxTokens = 3, Threads = 1 }).Single();
         Assert.Equal(3, next.GeneratedTokens);
     }
 
@@ -286,7 +287,7 @@ public sealed class InferenceTests
 
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            var request = new InferenceRequest { ModelPath = _tiny.Path, PromptTokens = 8, MaxTokens = 2000, ContextSize = 2048, Repeat = 2, Threads = 1 };
+            var request = new RunSettings { ModelPath = _tiny.Path, PromptTokens = 8, MaxTokens = 2000, ContextSize = 2048, Repeat = 2, Threads = 1 };
             foreach (InferenceResult r in host.Run(request, progress, cancel.Token))
             {
                 finished.Add(r);
@@ -296,14 +297,14 @@ public sealed class InferenceTests
         InferenceResult first = Assert.Single(finished);
         Assert.Equal(2000, first.GeneratedTokens);
         // The cancelled worker is not reused; the next request gets a fresh one and succeeds.
-        Assert.Single(host.Run(new InferenceRequest { ModelPath = _tiny.Path, Prompt = "again", MaxTokens = 2, Threads = 1 }));
+        Assert.Single(host.Run(new RunSettings { ModelPath = _tiny.Path, Prompt = "again", MaxTokens = 2, Threads = 1 }));
     }
 
     [Fact]
     public void EnergyIsSplitIntoPrefillAndDecodeAndNetOfTheBaseline()
     {
         // Long enough (about 1.5 s a run here) for the 10 Hz sampler to read inside each run, not only at its edges.
-        var runs = Run(new InferenceRequest { PromptTokens = 64, MaxTokens = 1000, Repeat = 2, MeasureEnergy = true, BaselineSeconds = 0.3 }).ToList();
+        var runs = Run(new RunSettings { PromptTokens = 64, MaxTokens = 1000, Repeat = 2, MeasureEnergy = true, BaselineSeconds = 0.3 }).ToList();
 
         Assert.All(runs, r =>
         {
@@ -329,24 +330,22 @@ public sealed class InferenceTests
     public void DepthFillsTheContextBeforeTheMeasuredPrompt()
     {
         using var session = new ModelSession(null);
-        RunSpec spec = Spec(promptTokens: 16);
-        spec.DepthTokens = 100;
-        RunMeasurement deep = session.Run(spec, null, CancellationToken.None);
+        RunMeasurement deep = session.Run(Spec(promptTokens: 16) with { Settings = Spec(promptTokens: 16).Settings with { DepthTokens = 100 } }, null, CancellationToken.None);
 
         // The engine counts only the measured prompt: the depth was decoded before the counters were reset.
         Assert.Equal(16, deep.EnginePromptTokens);
-        Assert.Equal(16, deep.Record.PromptTokens);
+        Assert.Equal(16, deep.PromptTokens);
 
         var e = Assert.Throws<EdgeLmArgumentException>(() =>
-            Run(new InferenceRequest { PromptTokens = 16, MaxTokens = 8, DepthTokens = 100, ContextSize = 64 }).ToList());
+            Run(new RunSettings { PromptTokens = 16, MaxTokens = 8, DepthTokens = 100, ContextSize = 64 }).ToList());
         Assert.Contains("depth of 100", e.Message);
-        Assert.Equal(100, Run(new InferenceRequest { PromptTokens = 16, MaxTokens = 8, DepthTokens = 100 }).Single().DepthTokens);
+        Assert.Equal(100, Run(new RunSettings { PromptTokens = 16, MaxTokens = 8, DepthTokens = 100 }).Single().DepthTokens);
     }
 
     [Fact]
     public void InProcessRunsGiveTheSameRecord()
     {
-        InferenceResult r = Run(new InferenceRequest { Prompt = "here", MaxTokens = 4, InProcess = true }).Single();
+        InferenceResult r = Run(new RunSettings { Prompt = "here", MaxTokens = 4, InProcess = true }).Single();
 
         Assert.Equal("in-process", r.Isolation);
         Assert.Equal(4, r.GeneratedTokens);
@@ -375,7 +374,7 @@ public sealed class InferenceTests
     public void FlashAttentionSettingReachesLlamaCppAndTheRecord(FlashAttention setting, string recorded)
     {
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        InferenceResult r = Run(new InferenceRequest { Prompt = "attend", MaxTokens = 4, FlashAttention = setting },
+        InferenceResult r = Run(new RunSettings { Prompt = "attend", MaxTokens = 4, FlashAttention = setting },
             new InferenceHostOptions { Log = log.Enqueue }).Single();
 
         Assert.Equal(recorded, r.FlashAttention);
@@ -398,17 +397,15 @@ public sealed class InferenceTests
         Assert.Equal(2, bare.Length);
     }
 
-    private RunSpec Spec(string? prompt = null, int? promptTokens = null) => new()
+    private RunOrder Spec(string? prompt = null, int? promptTokens = null) => new(new RunSettings
     {
         ModelPath = _tiny.Path, Prompt = prompt, PromptTokens = promptTokens, MaxTokens = 6, BatchSize = 512, Threads = 1, FlashAttention = FlashAttention.Auto,
         TopK = 40, TopP = 0.95f, MinP = 0.05f, Seed = 42,
-    };
+    }, ChatTemplate: null);
 
-    private IEnumerable<InferenceResult> Run(InferenceRequest request, InferenceHostOptions? options = null)
+    private IEnumerable<InferenceResult> Run(RunSettings request, InferenceHostOptions? options = null)
     {
-        request.ModelPath = _tiny.Path;
-        request.Threads ??= 1;
-        return InferenceRunner.Run(request, CancellationToken.None, options).ToList();
+        return InferenceRunner.Run(request with { ModelPath = _tiny.Path, Threads = request.Threads ?? 1 }, CancellationToken.None, options).ToList();
     }
 
     private sealed class SynchronousProgress(Action<InferenceProgress> report) : IProgress<InferenceProgress>

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using EdgeLm.Core;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Host;
@@ -91,17 +92,17 @@ public sealed class MeasurementPartsTests
         var message = new WorkerMessage
         {
             Type = WorkerMessage.ResultType,
-            Result = new RunMeasurement { Record = new InferenceResult { PromptTokens = 3, DecodeMs = null, InterTokenP50Ms = 1.5, Output = "a\nb" }, EngineDecodeTokens = 7 },
+            Result = new RunMeasurement { PromptTokens = 3, DecodeMs = null, InterTokenP50Ms = 1.5, Output = "a\nb", EngineDecodeTokens = 7 },
         };
 
         WorkerMessage back = WorkerMessage.Parse(message.ToLine())!;
 
         Assert.Equal(WorkerMessage.ResultType, back.Type);
-        Assert.Equal(3, back.Result!.Record.PromptTokens);
+        Assert.Equal(3, back.Result!.PromptTokens);
         Assert.Equal(7, back.Result.EngineDecodeTokens);
-        Assert.Null(back.Result.Record.DecodeMs);
-        Assert.Equal(1.5, back.Result.Record.InterTokenP50Ms);
-        Assert.Equal("a\nb", back.Result.Record.Output);
+        Assert.Null(back.Result.DecodeMs);
+        Assert.Equal(1.5, back.Result.InterTokenP50Ms);
+        Assert.Equal("a\nb", back.Result.Output);
         Assert.DoesNotContain('\n', message.ToLine());
         Assert.Null(WorkerMessage.Parse("ggml_backend: something printed to stdout"));
         Assert.Null(WorkerMessage.Parse("{not json"));
@@ -160,13 +161,13 @@ public sealed class InferenceRecordTests
     {
         var measured = new RunMeasurement
         {
-            Record = new InferenceResult { PromptTokens = 100, GeneratedTokens = 101, DecodeTokensPerSecond = 20, KvCacheBytes = 1024 * 1000, ContextSize = 1024 },
+            PromptTokens = 100, GeneratedTokens = 101, DecodeTokensPerSecond = 20, KvCacheBytes = 1024 * 1000, ContextSize = 1024,
         };
         var info = new ModelInfo { ModelName = "m", DecodeWeightBytes = 500_000_000 };
 
         measured.ModelLoadMs = 40;
-        InferenceResult r = InferenceRecord.Describe(measured, info, new InferenceRequest { MaxTokens = 101 }, new FakeBackend(), "sha", "t", 1, false,
-            new EdgeLm.Core.Devices.ThermalObservation(61.5, 1500, true), bandwidth: 20e9);
+        InferenceResult r = InferenceRecord.Build(new RunSettings { MaxTokens = 101 }, measured, info, new FakeBackend(), "sha", "t", 1, false,
+            new EdgeLm.Core.Devices.ThermalObservation(61.5, 1500, true), bandwidth: 20e9, energy: null, label: null);
 
         // 1000 KV bytes per position, mean position 100 + 101/2 = 150.5.
         Assert.Equal(500_000_000 + 150_500, r.DecodeBytesPerToken);
@@ -176,8 +177,8 @@ public sealed class InferenceRecordTests
         Assert.True(r.Throttled);
         Assert.Equal(12.5 + 40, r.LoadMs);
 
-        InferenceResult unmeasured = InferenceRecord.Describe(new RunMeasurement { Record = new InferenceResult { DecodeTokensPerSecond = 20 } }, info,
-            new InferenceRequest(), new FakeBackend(), "sha", "t", 1, false, new EdgeLm.Core.Devices.ThermalObservation(null, null, null), bandwidth: null);
+        InferenceResult unmeasured = InferenceRecord.Build(new RunSettings(), new RunMeasurement { DecodeTokensPerSecond = 20 }, info,
+            new FakeBackend(), "sha", "t", 1, false, new EdgeLm.Core.Devices.ThermalObservation(null, null, null), bandwidth: null, energy: null, label: null);
         Assert.Null(unmeasured.BandwidthUtilization);
     }
 
@@ -189,8 +190,8 @@ public sealed class InferenceRecordTests
         public string LlamaVersion => "0.5.0";
         public string Backend => "cpu:test";
         public IReadOnlyList<string> ChatTemplates => Array.Empty<string>();
-        public bool Serves(RunSpec spec) => true;
-        public RunMeasurement Run(RunSpec spec, Action<RunProgress>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public bool Serves(RunSettings settings) => true;
+        public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
         public void Dispose() { }
     }
 }

@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using System.Xml.Linq;
 using EdgeLm.HelpBuilder;
 using Xunit;

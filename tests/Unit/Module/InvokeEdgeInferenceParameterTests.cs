@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using System.Reflection;
 
 namespace EdgeLm.Tests.Module;
