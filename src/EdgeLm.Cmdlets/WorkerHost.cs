@@ -21,7 +21,8 @@ internal static class WorkerHost
         bool forcePwsh = string.Equals(forced, "pwsh", StringComparison.OrdinalIgnoreCase);
         if (!forcePwsh)
         {
-            WorkerLaunch? dotnet = WorkerLaunch.Dotnet();
+            string cli = Path.Combine(BinFolder(), "edgelm.dll");
+            WorkerLaunch? dotnet = File.Exists(cli) ? WorkerLaunch.Dotnet(cli) : null;
             if (dotnet is not null || string.Equals(forced, "dotnet", StringComparison.OrdinalIgnoreCase))
             {
                 return dotnet;
@@ -39,7 +40,7 @@ internal static class WorkerHost
     /// </summary>
     private static WorkerLaunch? Pwsh()
     {
-        string loader = Path.Combine(Path.GetDirectoryName(typeof(WorkerHost).Assembly.Location) ?? ".", "EdgeLm.Loader.dll");
+        string loader = Path.Combine(BinFolder(), "EdgeLm.Loader.dll");
         string? current = Environment.ProcessPath;
         string? pwsh = current is not null && Path.GetFileNameWithoutExtension(current).StartsWith("pwsh", StringComparison.OrdinalIgnoreCase)
             ? current
@@ -52,6 +53,9 @@ internal static class WorkerHost
         string script = $"Add-Type -Path '{loader.Replace("'", "''")}'; exit [EdgeLm.Loader.LoadContext]::RunWorker()";
         return new WorkerLaunch(pwsh, new[] { "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", script });
     }
+
+    // The module's bin folder: the cmdlets, Core, the loader and the CLI assembly that serves as the worker.
+    private static string BinFolder() => Path.GetDirectoryName(typeof(WorkerHost).Assembly.Location) ?? ".";
 
     private static string PSHome() => Path.GetDirectoryName(typeof(PSObject).Assembly.Location) ?? string.Empty;
 }

@@ -102,12 +102,17 @@ public sealed class LoadContext : AssemblyLoadContext
     /// brings its own runtime and there is no dotnet host): <c>pwsh -c "Add-Type -Path bin/EdgeLm.Loader.dll;
     /// exit [EdgeLm.Loader.LoadContext]::RunWorker()"</c>. Returns the exit code.
     /// </summary>
+    // By name: the loader must not reference Core (Core lives in the private context). LoaderTests check that
+    // these name Core's real entry point, so a rename fails a test instead of a board's worker.
+    internal const string WorkerEntryType = "EdgeLm.Core.Worker.WorkerServer";
+    internal const string WorkerEntryMethod = "ServeStandardStreams";
+
     public static int RunWorker()
     {
         Initialize();
         Assembly core = Instance!.LoadFromAssemblyName(new AssemblyName("EdgeLm.Core"));
-        MethodInfo serve = core.GetType("EdgeLm.Core.Worker.WorkerServer", throwOnError: true)!
-            .GetMethod("ServeStandardStreams", BindingFlags.Public | BindingFlags.Static)!;
+        MethodInfo serve = core.GetType(WorkerEntryType, throwOnError: true)!
+            .GetMethod(WorkerEntryMethod, BindingFlags.Public | BindingFlags.Static)!;
         return (int)serve.Invoke(null, new object?[] { null })!;
     }
 

@@ -10,7 +10,7 @@ namespace EdgeLm.Core.Host;
 /// <summary>How an <see cref="InferenceHost"/> runs models and whom it tells what.</summary>
 public sealed class InferenceHostOptions
 {
-    /// <summary>How to start a worker; null finds `dotnet edgelm.dll worker` beside EdgeLm.Core.</summary>
+    /// <summary>How to start a worker, chosen by the front end; null when none can be found (then only -InProcess runs).</summary>
     public WorkerLaunch? Worker { get; set; }
 
     /// <summary>Receives llama.cpp's log lines (for --verbose / -Verbose).</summary>
@@ -165,8 +165,8 @@ public sealed class InferenceHost : IDisposable
             return _backend;
         }
 
-        WorkerLaunch launch = _options.Worker ?? WorkerLaunch.Dotnet() ?? throw new EdgeLmException("WorkerNotFound",
-            "found no way to start the EdgeLm worker (the dotnet host and edgelm.dll beside EdgeLm.Core); install the .NET 8 runtime or later, or run with -InProcess (--in-process)");
+        WorkerLaunch launch = _options.Worker ?? throw new EdgeLmException("WorkerNotFound",
+            "found no way to start the EdgeLm worker (a dotnet host for edgelm.dll, or pwsh); install the .NET 8 runtime or later, or run with -InProcess (--in-process)");
         _backend = new WorkerBackend(launch, settings.NativeDirectory, _options.Log, cancellationToken);
         return _backend;
     }

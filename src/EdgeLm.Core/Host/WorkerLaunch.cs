@@ -5,24 +5,16 @@ namespace EdgeLm.Core.Host;
 /// <summary>
 /// How to start a worker: a program and the arguments before the worker's own. The worker is the edgelm CLI's
 /// `worker` command, run by the dotnet host, by the CLI's own executable, or by pwsh hosting the module
-/// (on boards where pwsh brings its own runtime and there is no dotnet).
+/// (on boards where pwsh brings its own runtime and there is no dotnet). Each front end says which, since it
+/// knows where it was installed; Core does not look for the CLI.
 /// </summary>
 public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Arguments)
 {
-    /// <summary>The CLI assembly shipped beside EdgeLm.Core (the module's bin folder, the CLI's own folder, tests).</summary>
-    public static string? CliAssemblyBesideCore()
+    /// <summary>`dotnet CLI-ASSEMBLY worker`, or null when no dotnet host can be found. The front end names its CLI assembly.</summary>
+    public static WorkerLaunch? Dotnet(string cliAssembly)
     {
-        string folder = Path.GetDirectoryName(typeof(WorkerLaunch).Assembly.Location) ?? AppContext.BaseDirectory;
-        string dll = Path.Combine(folder, "edgelm.dll");
-        return File.Exists(dll) && File.Exists(Path.Combine(folder, "edgelm.runtimeconfig.json")) ? dll : null;
-    }
-
-    /// <summary>`dotnet edgelm.dll worker`, or null when no dotnet host or CLI assembly can be found.</summary>
-    public static WorkerLaunch? Dotnet(string? cliAssembly = null)
-    {
-        string? dll = cliAssembly ?? CliAssemblyBesideCore();
         string? dotnet = FindDotnet();
-        return dll is null || dotnet is null ? null : new WorkerLaunch(dotnet, new[] { dll, "worker" });
+        return dotnet is null ? null : new WorkerLaunch(dotnet, new[] { cliAssembly, "worker" });
     }
 
     /// <summary>The dotnet host: the one running us, DOTNET_HOST_PATH, DOTNET_ROOT, PATH, then the usual install folders.</summary>

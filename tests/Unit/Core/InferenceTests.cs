@@ -142,7 +142,7 @@ public sealed class InferenceTests
     [Fact]
     public void OneHostKeepsItsWorkerAcrossPrompts()
     {
-        using var host = new InferenceHost();
+        using var host = new InferenceHost(TestWorker.With());
         InferenceResult first = host.Run(new RunSettings { ModelPath = _tiny.Path, Prompt = "one", MaxTokens = 2, Threads = 1 }).Single();
         InferenceResult second = host.Run(new RunSettings { ModelPath = _tiny.Path, Prompt = "two words", MaxTokens = 2, Threads = 1 }).Single();
 
@@ -256,7 +256,7 @@ public sealed class InferenceTests
     {
         using var folder = new TempFolder();
         string aborting = AbortingModel.Write(_tiny.Path, folder.File("aborting.gguf"));
-        using var host = new InferenceHost();
+        using var host = new InferenceHost(TestWorker.With());
 
         var e = Assert.Throws<EdgeLmWorkerException>(() =>
             host.Run(new RunSettings { ModelPath = aborting, Prompt = AbortingModel.Prompt, MaxTokens = 2, Threads = 1 }).ToList());
@@ -283,7 +283,7 @@ public sealed class InferenceTests
             }
         });
         var finished = new List<InferenceResult>();
-        using var host = new InferenceHost();
+        using var host = new InferenceHost(TestWorker.With());
 
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
@@ -405,7 +405,7 @@ public sealed class InferenceTests
 
     private IEnumerable<InferenceResult> Run(RunSettings request, InferenceHostOptions? options = null)
     {
-        return InferenceRunner.Run(request with { ModelPath = _tiny.Path, Threads = request.Threads ?? 1 }, CancellationToken.None, options).ToList();
+        return InferenceRunner.Run(request with { ModelPath = _tiny.Path, Threads = request.Threads ?? 1 }, CancellationToken.None, TestWorker.With(options)).ToList();
     }
 
     private sealed class SynchronousProgress(Action<InferenceProgress> report) : IProgress<InferenceProgress>

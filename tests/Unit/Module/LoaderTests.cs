@@ -43,6 +43,18 @@ public sealed class LoaderTests : IClassFixture<LoaderFixture>
     }
 
     [Fact]
+    public void WorkerEntryPointNamedByTheLoaderIsCoresWorkerServer()
+    {
+        string type = (string)_loader.LoaderType.GetField("WorkerEntryType", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
+        string method = (string)_loader.LoaderType.GetField("WorkerEntryMethod", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
+
+        Assert.Equal(typeof(EdgeLm.Core.Worker.WorkerServer).FullName, type);
+        MethodInfo serve = typeof(EdgeLm.Core.Worker.WorkerServer).GetMethod(method, BindingFlags.Public | BindingFlags.Static)!;
+        Assert.Equal(typeof(int), serve.ReturnType);
+        Assert.Equal(new[] { typeof(string) }, serve.GetParameters().Select(p => p.ParameterType));
+    }
+
+    [Fact]
     public void LoaderItselfLivesInTheDefaultContext()
     {
         Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(_loader.LoaderAssembly));
