@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using System.Security.Cryptography;
 using System.Text;
 using EdgeLm.Core.Engine;
@@ -18,6 +19,22 @@ internal sealed record ModelChoice(string? Path, string? Shape, string? Quantiza
 internal sealed record RunConfiguration(ModelChoice Model, int Threads, int GpuLayers, int? ContextSize, int PromptTokens, int GenerationTokens, int DepthTokens)
 {
     public string Key => Hash($"model={Model.Identity}|threads={Threads}|ngl={GpuLayers}|ctx={ContextSize?.ToString() ?? "auto"}|p={PromptTokens}|n={GenerationTokens}|d={DepthTokens}");
+
+    /// <summary>The settings of one run of this configuration (the model already on disk at <paramref name="modelPath"/>).</summary>
+    internal RunSettings Settings(string modelPath, BenchmarkPlan plan) => new()
+    {
+        ModelPath = modelPath,
+        PromptTokens = PromptTokens,
+        MaxTokens = GenerationTokens,
+        DepthTokens = DepthTokens,
+        Threads = Threads,
+        GpuLayers = GpuLayers,
+        ContextSize = ContextSize,
+        Warmup = plan.Warmups,
+        Repeat = 1,
+        MeasureEnergy = plan.Energy,
+        BaselineSeconds = plan.BaselineSeconds,
+    };
 
     /// <summary>The key of one repetition: what -Resume finds in the results file.</summary>
     public string RunKey(int repetition) => Hash($"{Key}|rep={repetition}");

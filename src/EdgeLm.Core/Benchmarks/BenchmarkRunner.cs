@@ -91,21 +91,8 @@ public static class BenchmarkRunner
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     Report($"run {repetition} of {plan.Repetitions}");
-                    var request = new RunSettings
-                    {
-                        ModelPath = modelPath,
-                        PromptTokens = configuration.PromptTokens,
-                        MaxTokens = configuration.GenerationTokens,
-                        DepthTokens = configuration.DepthTokens,
-                        Threads = configuration.Threads,
-                        GpuLayers = configuration.GpuLayers,
-                        ContextSize = configuration.ContextSize,
-                        // Warm-ups once per configuration, before its first measured run here.
-                        Warmup = repetition == pending[0] ? plan.Warmups : 0,
-                        Repeat = 1,
-                        MeasureEnergy = plan.Energy,
-                        BaselineSeconds = plan.BaselineSeconds,
-                    };
+                    // Warm-ups once per configuration, before its first measured run here.
+                    RunSettings request = configuration.Settings(modelPath, plan) with { Warmup = repetition == pending[0] ? plan.Warmups : 0 };
                     foreach (InferenceResult result in host.Run(request, null, cancellationToken, new RunLabel(configuration.RunKey(repetition), repetition)))
                     {
                         store.Append(result);

@@ -8,7 +8,10 @@ public static class Comparisons
 
     public static IReadOnlyList<ResultComparison> Compare(IEnumerable<InferenceResult> baseline, IEnumerable<InferenceResult> candidate, IReadOnlyList<string>? groupBy = null)
     {
-        IReadOnlyList<string> keys = ResultFields.Canonical(groupBy is { Count: > 0 } ? groupBy : ResultFields.DefaultKeys.Where(k => k != "DeviceName").ToArray());
+        // The device is what usually differs between baseline and candidate: not a key unless asked for.
+        IReadOnlyList<string> keys = ResultFields.Canonical(groupBy is { Count: > 0 }
+            ? groupBy
+            : ResultFields.DefaultKeys.Where(k => k != nameof(InferenceResult.DeviceName)).ToArray());
         string KeyOf(InferenceResult r) => string.Join("\u001f", keys.Select(k => RecordText.Invariant(ResultFields.Value(r, k))));
         var before = baseline.Where(r => !r.Warmup).GroupBy(KeyOf).ToDictionary(g => g.Key, g => g.ToArray());
         var after = candidate.Where(r => !r.Warmup).GroupBy(KeyOf).ToDictionary(g => g.Key, g => g.ToArray());

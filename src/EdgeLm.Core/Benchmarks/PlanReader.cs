@@ -1,3 +1,4 @@
+using EdgeLm.Core.Settings;
 using System.Text.RegularExpressions;
 using EdgeLm.Core.Models;
 using YamlDotNet.Core;
@@ -126,7 +127,9 @@ public static class PlanReader
             throw at.Error("PlanOutOfRange", $"baselineSeconds is {plan.BaselineSeconds}; use 0 or more", "baselineSeconds");
         }
 
-        int largest = plan.Depths.DefaultIfEmpty().Max() + plan.PromptTokens.Max() + plan.GenerationTokens.Max();
+        // The largest run the plan expands to, by the one rule of what a context holds.
+        int largest = new RunSettings { DepthTokens = plan.Depths.DefaultIfEmpty().Max(), MaxTokens = plan.GenerationTokens.Max() }
+            .ContextNeeded(plan.PromptTokens.Max());
         foreach (int context in plan.Contexts)
         {
             if (context < largest)

@@ -35,7 +35,8 @@ public static class ResultConversion
 
     /// <summary>The properties a record must have to be taken as a result.</summary>
     public static IReadOnlyList<string> Required { get; } = Slots
-        .Where(s => s.Property.Name is "RunId" or "DeviceName" or "ModelName" || (s.Property.PropertyType.IsValueType && !s.Nullable))
+        .Where(s => s.Property.Name is nameof(InferenceResult.RunId) or nameof(InferenceResult.DeviceName) or nameof(InferenceResult.ModelName)
+            || (s.Property.PropertyType.IsValueType && !s.Nullable))
         .Select(s => s.Property.Name).ToArray();
 
     /// <summary>The result <paramref name="fields"/> describe; <see cref="EdgeLmInvalidResultException"/> when they are no result.</summary>

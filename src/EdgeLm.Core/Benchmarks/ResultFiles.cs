@@ -12,7 +12,8 @@ public static class ResultFiles
 {
     private static readonly IReadOnlySet<string> Identifying = new HashSet<string>(StringComparer.Ordinal)
     {
-        "RunId", "Timestamp", "RunKey", "ModelSha256", "ModelPath", "Output",
+        nameof(InferenceResult.RunId), nameof(InferenceResult.Timestamp), nameof(InferenceResult.RunKey),
+        nameof(InferenceResult.ModelSha256), nameof(InferenceResult.ModelPath), nameof(InferenceResult.Output),
     };
 
     /// <summary>

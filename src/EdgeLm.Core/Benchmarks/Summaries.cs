@@ -3,7 +3,10 @@ namespace EdgeLm.Core.Benchmarks;
 /// <summary>Statistics per configuration: results grouped by keys, each figure summarised (records.md's BenchmarkSummary).</summary>
 public static class Summaries
 {
-    private static readonly string[] NoiseFigures = { "DecodeTokensPerSecond", "PrefillTokensPerSecond" };
+    private static readonly string[] NoiseFigures =
+    {
+        nameof(InferenceResult.DecodeTokensPerSecond), nameof(InferenceResult.PrefillTokensPerSecond),
+    };
 
     public static IReadOnlyList<BenchmarkSummary> Summarize(IEnumerable<InferenceResult> results, IReadOnlyList<string>? groupBy = null)
     {

@@ -20,8 +20,11 @@ public sealed class BenchmarkSummary : IFlatRecord
     /// <summary>Figures summarised, in column order; energy and bandwidth ones only when some run has them.</summary>
     public static readonly IReadOnlyList<string> Figures = new[]
     {
-        "DecodeTokensPerSecond", "PrefillTokensPerSecond", "TimeToFirstTokenMs", "InterTokenP95Ms", "LoadMs", "PeakRssBytes",
-        "EnergyJoules", "JoulesPerToken", "BandwidthUtilization",
+        nameof(InferenceResult.DecodeTokensPerSecond), nameof(InferenceResult.PrefillTokensPerSecond),
+        nameof(InferenceResult.TimeToFirstTokenMs), nameof(InferenceResult.InterTokenP95Ms),
+        nameof(InferenceResult.LoadMs), nameof(InferenceResult.PeakRssBytes),
+        nameof(InferenceResult.EnergyJoules), nameof(InferenceResult.JoulesPerToken),
+        nameof(InferenceResult.BandwidthUtilization),
     };
 
     /// <summary>The statistics of each figure, in column order (a column is Figure + Statistic).</summary>

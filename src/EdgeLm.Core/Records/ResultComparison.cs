@@ -13,7 +13,9 @@ public sealed class ResultComparison : IFlatRecord
     /// <summary>Figures compared and whether a higher value is better.</summary>
     public static readonly IReadOnlyList<(string Figure, bool HigherIsBetter)> Figures = new[]
     {
-        ("DecodeTokensPerSecond", true), ("PrefillTokensPerSecond", true), ("TimeToFirstTokenMs", false),
+        (nameof(InferenceResult.DecodeTokensPerSecond), true),
+        (nameof(InferenceResult.PrefillTokensPerSecond), true),
+        (nameof(InferenceResult.TimeToFirstTokenMs), false),
     };
 
     internal readonly GroupKeys Keys = new();

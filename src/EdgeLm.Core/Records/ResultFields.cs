@@ -13,7 +13,10 @@ public static class ResultFields
     /// <summary>The configuration a run belongs to: what a summary groups by unless told otherwise.</summary>
     public static readonly IReadOnlyList<string> DefaultKeys = new[]
     {
-        "DeviceName", "ModelName", "Quantization", "Threads", "GpuLayers", "ContextSize", "PromptTokens", "RequestedTokens", "DepthTokens",
+        nameof(InferenceResult.DeviceName), nameof(InferenceResult.ModelName), nameof(InferenceResult.Quantization),
+        nameof(InferenceResult.Threads), nameof(InferenceResult.GpuLayers), nameof(InferenceResult.ContextSize),
+        nameof(InferenceResult.PromptTokens), nameof(InferenceResult.RequestedTokens),
+        nameof(InferenceResult.DepthTokens),
     };
 
     public static PropertyInfo Get(string name) =>
