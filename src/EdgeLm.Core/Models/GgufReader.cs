@@ -15,34 +15,25 @@ internal static class GgufReader
     private const int MaxDimensions = 4;
     private const int MaxTensorName = 63; // GGML_MAX_NAME - 1
     private const int KeptArrayValues = 64;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static GgufFile Read(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(full))
+        FileKind kind = InputFiles.KindOf(full);
+        if (kind == FileKind.Directory)
         {
             throw Invalid(full, "GgufIsDirectory", $"{full} is a folder, not a GGUF file; give the path of a .gguf file inside it.");
         }
 
-        if (!File.Exists(full))
+        if (kind == FileKind.Missing)
         {
             throw Invalid(full, "FileNotFound", $"{full} does not exist; check the path (Get-ChildItem *.gguf lists models).");
         }
 
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Invalid(full, "FileUnreadable", $"{full} cannot be opened: {e.Message}", e);
-        }
-
-        using (stream)
-        {
-            return new Parser(full, stream).Parse();
-        }
+        // A model is read twice (here, then by llama.cpp) and must be seekable: a pipe or device cannot be.
+        using FileStream stream = InputFiles.OpenRegular(full, "GGUF model", options: FileOptions.SequentialScan);
+        return new Parser(full, stream).Parse();
     }
 
     internal static EdgeLmInvalidFileException Invalid(string path, string errorId, string message, Exception? inner = null) =>
@@ -111,7 +102,7 @@ internal static class GgufReader
             {
                 if (a is not long al || al <= 0 || al > 1 << 20 || (al & (al - 1)) != 0)
                 {
-                    throw Fail("GgufBadMetadata", $"general.alignment is {a}; it must be a power of two");
+                    throw Fail("GgufBadMetadata", $"general.alignment is {a}; it must be a power of two from 1 to {1 << 20}");
                 }
 
                 alignment = (int)al;
@@ -125,14 +116,25 @@ internal static class GgufReader
             }
 
             long dataOffset = AlignUp(_position, alignment);
+            // As llama.cpp's own reader: each tensor starts where the previous one ended, padded to the alignment,
+            // so tensors neither overlap nor leave holes, and the last one ends inside the file.
+            long expected = 0;
             foreach (GgufTensorInfo tensor in tensors)
             {
-                long end = dataOffset + tensor.Offset + tensor.Bytes;
-                if (end > _length || end < 0)
+                if (tensor.Offset != expected)
                 {
-                    throw Fail("GgufTensorOutOfBounds", $"tensor '{tensor.Name}' ends at byte {end}, beyond the file's {_length} bytes " +
+                    throw Fail("GgufBadTensorOffset", $"tensor '{tensor.Name}' starts at data offset {tensor.Offset}, but the tensors before it end at {expected}; " +
+                        "tensors must follow one another in order without overlap (a corrupt or hand-edited file)");
+                }
+
+                long end = dataOffset + tensor.Offset + tensor.Bytes;
+                if (end > _length)
+                {
+                    throw Fail("GgufTensorOutOfBounds", $"tensor '{tensor.Name}' needs {tensor.Bytes} bytes from byte {dataOffset + tensor.Offset}, beyond the file's {_length} bytes " +
                         "(truncated download?)");
                 }
+
+                expected = AlignUp(tensor.Offset + tensor.Bytes, alignment);
             }
 
             return new GgufFile(_path, (int)version, metadata, tensors, dataOffset, _length, alignment);
@@ -183,8 +185,21 @@ internal static class GgufReader
                 throw Fail("GgufBadTensor", $"tensor '{name}' is {type.Name} with rows of {dimensions[0]} elements, not a multiple of its block size {type.BlockSize}");
             }
 
+            // The tensor's bytes must fit in a file: checked here, so a dimension of 2^62 cannot wrap its size to 0.
+            long rows = elements / dimensions[0];
+            long rowBytes = CheckedMultiply(dimensions[0] / type.BlockSize, type.TypeSize);
+            if (rowBytes < 0 || CheckedMultiply(rows, rowBytes) is < 0 or > long.MaxValue / 2)
+            {
+                throw Fail("GgufBadTensor", $"tensor '{name}' has {elements} elements of {type.Name}, more bytes than any file holds");
+            }
+
             ulong offset = ReadUInt64($"the offset of '{name}'");
-            if (offset > long.MaxValue || (long)offset % alignment != 0)
+            if (offset > long.MaxValue)
+            {
+                throw Fail("GgufBadTensor", $"tensor '{name}' starts at data offset {offset}, beyond any file");
+            }
+
+            if ((long)offset % alignment != 0)
             {
                 throw Fail("GgufBadTensor", $"tensor '{name}' starts at data offset {offset}, which is not a multiple of the alignment {alignment}");
             }
@@ -259,7 +274,7 @@ internal static class GgufReader
                         continue;
                     }
 
-                    kept.Add(Encoding.UTF8.GetString(ReadBytes((int)length, key)));
+                    kept.Add(Decode(ReadExact((int)length, key), $"element {i} of '{key}'"));
                 }
                 else
                 {
@@ -279,8 +294,7 @@ internal static class GgufReader
                 throw Fail("GgufBadMetadata", $"{what} claims {length} bytes");
             }
 
-            byte[] bytes = length <= 8 ? ReadBytes((int)length, what).ToArray() : ReadExact((int)length, what);
-            return Encoding.UTF8.GetString(bytes);
+            return Decode(ReadExact((int)length, what), what);
         }
 
         // A count whose elements must each take at least minBytesEach bytes of what is left of the file.
@@ -353,6 +367,19 @@ internal static class GgufReader
 
             _stream.Seek(count, SeekOrigin.Current);
             _position += count;
+        }
+
+        // llama.cpp's reader refuses strings that are not UTF-8 (names, keys, values): so do we, before it sees them.
+        private string Decode(byte[] bytes, string what)
+        {
+            try
+            {
+                return StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Fail("GgufBadString", $"{what} is not valid UTF-8 text");
+            }
         }
 
         private EdgeLmInvalidFileException Fail(string errorId, string problem) =>

@@ -85,7 +85,7 @@ public sealed class GgufReaderTests : IDisposable
         string path = WriteSample("short.gguf");
         long length = new FileInfo(path).Length;
         Truncate(path, length - 40); // past the trailing padding, into the last tensor
-        var e = AssertInvalid(path, "GgufTensorOutOfBounds", "'blk.0.q.weight' ends at byte");
+        var e = AssertInvalid(path, "GgufTensorOutOfBounds", "'blk.0.q.weight' needs 68 bytes from byte");
         Assert.Contains($"beyond the file's {length - 40} bytes", e.Message);
     }
 
@@ -158,6 +158,68 @@ public sealed class GgufReaderTests : IDisposable
         string path = _temp.File("empty.gguf");
         File.WriteAllBytes(path, Array.Empty<byte>());
         AssertInvalid(path, "GgufTruncated", "only 0 bytes");
+    }
+
+    [Fact]
+    public void StringArraysWithLongStringsRead()
+    {
+        var writer = new GgufWriter();
+        writer.Add("general.architecture", "llama").AddStrings("general.tags", new[] { "text-generation", "a tag longer than eight bytes", "x" });
+        writer.AddTensor("norm.weight", GgmlTypes.F32, 32);
+        string path = _temp.File("tags.gguf");
+        using (var stream = File.Create(path))
+        {
+            writer.WriteTo(stream, (tensor, output) => output.Write(new byte[tensor.Bytes]));
+        }
+
+        var tags = Assert.IsType<GgufArray>(GgufReader.Read(path).Metadata["general.tags"]);
+        Assert.Equal(new object[] { "text-generation", "a tag longer than eight bytes", "x" }, tags.Values);
+    }
+
+    [Theory]
+    [InlineData("blk.0.w.weight", 0UL)]   // on top of norm.weight
+    [InlineData("blk.0.q.weight", 32UL)]  // before blk.0.w.weight ends
+    [InlineData("blk.0.q.weight", 992UL)] // a hole after blk.0.w.weight
+    public void OverlappingOrMisplacedTensorsAreRefusedAsLlamaCppWould(string tensor, ulong offset)
+    {
+        string path = WriteSample("overlap.gguf");
+        int dimensions = tensor == "blk.0.w.weight" ? 2 : 1;
+        PatchTensorField(path, tensor, dimensions, fieldAfterDims: 4, BitConverter.GetBytes(offset));
+        AssertInvalid(path, "GgufBadTensorOffset", $"'{tensor}' starts at data offset {offset}, but the tensors before it end at");
+    }
+
+    [Fact]
+    public void ANameThatIsNotUtf8IsRefused()
+    {
+        string path = WriteSample("utf8.gguf");
+        byte[] content = File.ReadAllBytes(path);
+        int at = content.AsSpan().IndexOf(Encoding.UTF8.GetBytes("norm.weight"));
+        Patch(path, at, new byte[] { 0xFF });
+        AssertInvalid(path, "GgufBadString", "is not valid UTF-8");
+    }
+
+    [Fact]
+    public void ATensorWhoseByteCountWouldWrapIsRefused()
+    {
+        string path = WriteSample("wrap.gguf");
+        PatchTensorField(path, "norm.weight", dimensionCount: 1, fieldAfterDims: -8, BitConverter.GetBytes(1UL << 62));
+        AssertInvalid(path, "GgufBadTensor", "more bytes than any file holds");
+    }
+
+    [Fact]
+    public void PipesAndDevicesAreRefusedWithoutBlocking()
+    {
+        string fifo = _temp.File("model.gguf");
+        Assert.Equal(0, ProcessRunner.Run("mkfifo", new[] { fifo }).Exit);
+
+        // A FIFO with no writer would block open() forever: refused before opening.
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => GgufReader.Read(fifo));
+        Assert.Equal("NotARegularFile", e.ErrorId);
+        Assert.Contains("named pipe (FIFO)", e.Message);
+
+        e = Assert.Throws<EdgeLmInvalidFileException>(() => GgufReader.Read("/dev/zero"));
+        Assert.Equal("NotARegularFile", e.ErrorId);
+        Assert.Contains("character device", e.Message);
     }
 
     private EdgeLmInvalidFileException AssertInvalid(string path, string errorId, string fragment)
