@@ -23,6 +23,9 @@ internal enum FileKind
 /// </summary>
 internal static class InputFiles
 {
+    /// <summary>The most a plan, budget or board catalog may hold: a page of YAML is a few KiB; this refuses /dev/zero-like input at once.</summary>
+    public const long MaxDocumentBytes = 1 << 20;
+
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1, StatxSize = 0x200;
 
@@ -127,6 +130,53 @@ internal static class InputFiles
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    /// <summary>
+    /// A regular file's lines, each refused when longer than <paramref name="maxLineChars"/> (the limit and the
+    /// line number named), read as enumerated.
+    /// </summary>
+    public static IEnumerable<string> ReadLines(string path, int maxLineChars, string what, string notFoundId = "FileNotFound")
+    {
+        using FileStream stream = OpenRegular(path, what, notFoundId);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var line = new StringBuilder();
+        int number = 0;
+        var chunk = new char[16 * 1024];
+        int read;
+        bool pending = false;
+        while ((read = reader.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            for (int i = 0; i < read; i++)
+            {
+                char c = chunk[i];
+                if (c == '\n')
+                {
+                    number++;
+                    yield return TrimCarriageReturn(line);
+                    line.Clear();
+                    pending = false;
+                    continue;
+                }
+
+                if (line.Length >= maxLineChars)
+                {
+                    throw new EdgeLmInvalidFileException(stream.Name, "LineTooLong",
+                        $"{stream.Name}: line {number + 1} is over {maxLineChars} characters, more than a {what} holds; is it the right file?");
+                }
+
+                line.Append(c);
+                pending = true;
+            }
+        }
+
+        if (pending)
+        {
+            yield return TrimCarriageReturn(line);
+        }
+    }
+
+    private static string TrimCarriageReturn(StringBuilder line) =>
+        line.Length > 0 && line[^1] == '\r' ? line.ToString(0, line.Length - 1) : line.ToString();
 
     /// <summary>Bytes in the units people read limits in.</summary>
     public static string Size(long bytes) => bytes switch

@@ -48,16 +48,21 @@ public static class Budgets
     public static IReadOnlyList<BudgetRule> Read(string path)
     {
         string full = Path.GetFullPath(path);
-        if (!File.Exists(full))
+        string text;
+        try
         {
-            throw new EdgeLmInvalidFileException(full, "BudgetNotFound", $"{full}: no such budget file");
+            text = InputFiles.ReadText(full, InputFiles.MaxDocumentBytes, "budget file", "BudgetNotFound");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EdgeLmInvalidFileException(full, "BudgetUnreadable", $"{full}: {e.Message}");
         }
 
         BudgetFile file;
         try
         {
             file = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build()
-                .Deserialize<BudgetFile>(File.ReadAllText(full)) ?? new BudgetFile();
+                .Deserialize<BudgetFile>(text) ?? new BudgetFile();
         }
         catch (YamlException e)
         {

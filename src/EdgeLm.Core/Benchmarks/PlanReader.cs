@@ -22,11 +22,7 @@ public static class PlanReader
         string text;
         try
         {
-            text = File.ReadAllText(full);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new EdgeLmInvalidFileException(full, "PlanNotFound", $"{full}: no such plan file");
+            text = InputFiles.ReadText(full, InputFiles.MaxDocumentBytes, "benchmark plan", "PlanNotFound");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

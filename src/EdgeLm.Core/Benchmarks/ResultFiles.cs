@@ -39,18 +39,18 @@ public static class ResultFiles
     public static IEnumerable<ResultFileEntry> Read(string path)
     {
         string full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new EdgeLmInvalidFileException(full, "FileNotFound", $"{full}: no such results file");
-        }
-
+        InputFiles.RequireRegular(full, "results file");
         return full.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsvFile(full) : ReadJsonLines(full);
     }
+
+    // A record is a few kilobytes (its Output text the most); 64 MiB is far beyond one. A CSV export is read whole.
+    private const int MaxRecordChars = 64 << 20;
+    private const long MaxCsvBytes = 1L << 30;
 
     private static IEnumerable<ResultFileEntry> ReadJsonLines(string file)
     {
         int number = 0;
-        foreach (string line in File.ReadLines(file))
+        foreach (string line in InputFiles.ReadLines(file, MaxRecordChars, "results file"))
         {
             number++;
             if (line.Trim().Length == 0)
@@ -121,7 +121,7 @@ public static class ResultFiles
 
     private static IEnumerable<ResultFileEntry> ReadCsvFile(string file)
     {
-        List<(int Line, string[] Cells)> rows = ReadCsv(File.ReadAllText(file));
+        List<(int Line, string[] Cells)> rows = ReadCsv(InputFiles.ReadText(file, MaxCsvBytes, "CSV results file"));
         if (rows.Count == 0)
         {
             yield break;

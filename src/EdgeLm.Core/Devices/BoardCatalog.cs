@@ -88,14 +88,13 @@ internal static class BoardCatalog
 
         try
         {
-            using var reader = new StreamReader(file);
-            return Parse(reader);
+            return Parse(new StringReader(InputFiles.ReadText(file, InputFiles.MaxDocumentBytes, "board catalog")));
         }
         catch (YamlException e)
         {
             root.Warn($"{file}: board catalog line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}; fix the file or unset {Variable}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or EdgeLmInvalidFileException)
         {
             root.Warn($"{file}: board catalog not readable: {e.Message}");
         }

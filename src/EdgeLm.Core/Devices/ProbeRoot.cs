@@ -44,8 +44,33 @@ public sealed class ProbeRoot
             throw new UnauthorizedAccessException($"Access to the path '{PathOf(absolute)}' is denied.");
         }
 
-        return File.ReadAllText(PathOf(absolute));
+        // Under --root any file can be a FIFO or a device (a snapshot is not to be trusted): only regular files are
+        // read, and at most MaxFileBytes of them, so a probe never blocks or balloons.
+        string path = PathOf(absolute);
+        FileKind kind = InputFiles.KindOf(path);
+        if (kind == FileKind.Missing)
+        {
+            throw new FileNotFoundException($"{path} does not exist", path);
+        }
+
+        if (kind != FileKind.Regular)
+        {
+            throw new IOException($"{InputFiles.Describe(kind)}, not a regular file");
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
+        try
+        {
+            return InputFiles.ReadBounded(stream, MaxFileBytes, "system file");
+        }
+        catch (EdgeLmInvalidFileException e)
+        {
+            throw new IOException(e.Message, e);
+        }
     }
+
+    /// <summary>The largest /proc or /sys file read: /proc/cpuinfo of a many-core server is a few hundred KiB.</summary>
+    internal const long MaxFileBytes = 4 << 20;
 
     /// <summary>The path of <paramref name="absolute"/> (such as /proc/cpuinfo) under the root.</summary>
     public string PathOf(string absolute) => Path.Combine(Root, absolute.TrimStart('/'));
