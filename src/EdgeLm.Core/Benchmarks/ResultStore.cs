@@ -6,7 +6,8 @@ namespace EdgeLm.Core.Benchmarks;
 /// <summary>
 /// The append-only JSONL results file: one record per completed run, written whole, flushed and synced to disk
 /// before the next run starts, so a benchmark killed at any moment loses at most the run in progress. On open, a
-/// last line cut short by a kill is removed (and reported); every complete record's RunKey is known for -Resume.
+/// last line cut short by a kill is removed (and reported); any other line that is not a record refuses the file,
+/// untouched; every complete record's RunKey is known for -Resume.
 /// </summary>
 internal sealed class ResultStore : IDisposable
 {
@@ -35,6 +36,13 @@ internal sealed class ResultStore : IDisposable
     public static ResultStore Open(string path, bool resume)
     {
         string full = System.IO.Path.GetFullPath(path);
+        FileKind kind = InputFiles.KindOf(full);
+        if (kind is not (FileKind.Regular or FileKind.Missing))
+        {
+            throw new EdgeLmInvalidFileException(full, "NotARegularFile",
+                $"{full} is {InputFiles.Describe(kind)}; results are written only to a regular file: name a .jsonl file");
+        }
+
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         var stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
@@ -88,6 +96,12 @@ internal sealed class ResultStore : IDisposable
             lineNumber++;
             if (end < 0)
             {
+                // Only the start of one of our records, cut by a kill mid-write, is removed: anything else is not ours.
+                if (!content.AsSpan(start).StartsWith(RecordStart))
+                {
+                    throw NotOurs(file, lineNumber);
+                }
+
                 return (good, records, $"removed an incomplete last line (line {lineNumber}, {content.Length - start} bytes): a run cut short");
             }
 
@@ -97,12 +111,7 @@ internal sealed class ResultStore : IDisposable
                 InferenceResult? record = TryParse(line);
                 if (record is null)
                 {
-                    if (end == content.Length - 1)
-                    {
-                        return (good, records, $"removed a last line that is not a record (line {lineNumber})");
-                    }
-
-                    throw new EdgeLmInvalidFileException(file, "ResultsCorrupt", $"{file} line {lineNumber} is not an InferenceResult; repair or remove that line");
+                    throw NotOurs(file, lineNumber);
                 }
 
                 records++;
@@ -119,15 +128,24 @@ internal sealed class ResultStore : IDisposable
         return (good, records, null);
     }
 
+    // Every record starts with its RunId (RecordText writes properties in declaration order).
+    private static ReadOnlySpan<byte> RecordStart => "{\"RunId\":"u8;
+
+    // A line is ours when it is a JSON record with a RunId: `{}` or another tool's JSON object is not.
     private static InferenceResult? TryParse(string line)
     {
         try
         {
-            return JsonSerializer.Deserialize<InferenceResult>(line);
+            InferenceResult? record = JsonSerializer.Deserialize<InferenceResult>(line);
+            return string.IsNullOrEmpty(record?.RunId) ? null : record;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static EdgeLmInvalidFileException NotOurs(string file, int lineNumber) =>
+        new(file, "ResultsCorrupt", $"{file} line {lineNumber} is not an EdgeLm record, so the file is not an EdgeLm results file (or was edited); " +
+            "it was left untouched: name another output file, or repair or remove that line");
 }

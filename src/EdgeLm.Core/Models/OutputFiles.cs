@@ -22,7 +22,13 @@ internal static class OutputFiles
             throw new EdgeLmArgumentException("OutputFolderMissing", $"the folder {folder} does not exist; create it first");
         }
 
-        if (File.Exists(full) && !force)
+        FileKind kind = InputFiles.KindOf(full);
+        if (kind is not (FileKind.Regular or FileKind.Missing))
+        {
+            throw new EdgeLmArgumentException("OutputNotARegularFile", $"{full} is {InputFiles.Describe(kind)}; a model is written only to a regular file, and -Force / --force replaces only regular files");
+        }
+
+        if (kind == FileKind.Regular && !force)
         {
             throw new EdgeLmArgumentException("OutputExists", $"{full} already exists; use -Force / --force to overwrite it");
         }

@@ -1,3 +1,4 @@
+using EdgeLm.Core;
 using System.Diagnostics;
 using System.Text.Json;
 using EdgeLm.Core.Benchmarks;
@@ -65,6 +66,32 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(0, again.Exit);
         Assert.Equal("", again.Out);
         Assert.Equal(lines.Length, File.ReadAllLines(results).Length);
+    }
+
+    [Theory]
+    [InlineData("remember to rerun the Pi at 2 threads")]          // a one-line note, no newline
+    [InlineData("a note\n")]
+    [InlineData("{}\n")]
+    [InlineData("{\"name\":\"another tool\",\"version\":3}\n")]
+    [InlineData("models:\n  - synthetic: tiny\n")]                // the plan itself
+    public void ResumingIntoAFileThatIsNotOursLeavesItUntouched(string content)
+    {
+        string file = Path.Combine(_folder.Path, "not-results.jsonl");
+        File.WriteAllText(file, content);
+
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => ResultStore.Open(file, resume: true));
+
+        Assert.Equal("ResultsCorrupt", e.ErrorId);
+        Assert.Contains("not an EdgeLm record", e.Message);
+        Assert.Equal(content, File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void ResultsAreNeverWrittenToADevice()
+    {
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => ResultStore.Open("/dev/full", resume: true));
+        Assert.Equal("NotARegularFile", e.ErrorId);
+        Assert.Contains("character device", e.Message);
     }
 
     [Fact]

@@ -148,6 +148,15 @@ public sealed class SyntheticModelTests : IDisposable
     }
 
     [Fact]
+    public void ForceReplacesOnlyRegularFiles()
+    {
+        var e = Assert.Throws<EdgeLmArgumentException>(() => OutputFiles.Prepare("/dev/full", force: true));
+        Assert.Equal("OutputNotARegularFile", e.ErrorId);
+        Assert.Contains("character device", e.Message);
+        Assert.True(File.Exists("/dev/full"));
+    }
+
+    [Fact]
     public void UnknownQuantizationAndShapeAreRefusedWithTheChoices()
     {
         var q = Assert.Throws<EdgeLmArgumentException>(() => Synth("q.gguf", quantization: "Q9_9"));
