@@ -61,6 +61,7 @@ public static class Budgets
         BudgetFile file;
         try
         {
+            YamlLimits.Check(text, full, "budget file");
             file = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build()
                 .Deserialize<BudgetFile>(text) ?? new BudgetFile();
         }

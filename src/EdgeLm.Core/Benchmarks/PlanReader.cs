@@ -38,6 +38,7 @@ public static class PlanReader
         var stream = new YamlStream();
         try
         {
+            YamlLimits.Check(text, file, "plan");
             stream.Load(new StringReader(text));
             plan = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build()
                 .Deserialize<BenchmarkPlan>(text) ?? throw new EdgeLmInvalidFileException(file, "PlanEmpty", $"{file}: the plan is empty; it needs at least 'models'");
@@ -124,7 +125,7 @@ public static class PlanReader
         }
 
         // The largest run the plan expands to, by the one rule of what a context holds.
-        int largest = new RunSettings { DepthTokens = plan.Depths.DefaultIfEmpty().Max(), MaxTokens = plan.GenerationTokens.Max() }
+        long largest = new RunSettings { DepthTokens = plan.Depths.DefaultIfEmpty().Max(), MaxTokens = plan.GenerationTokens.Max() }
             .ContextNeeded(plan.PromptTokens.Max());
         foreach (int context in plan.Contexts)
         {

@@ -88,7 +88,9 @@ internal static class BoardCatalog
 
         try
         {
-            return Parse(new StringReader(InputFiles.ReadText(file, InputFiles.MaxDocumentBytes, "board catalog")));
+            string text = InputFiles.ReadText(file, InputFiles.MaxDocumentBytes, "board catalog");
+            YamlLimits.Check(text, file, "board catalog");
+            return Parse(new StringReader(text));
         }
         catch (YamlException e)
         {

@@ -17,7 +17,8 @@ internal sealed record MemInfo(long? TotalBytes, long? AvailableBytes, long? Swa
         foreach (string line in text.Split('\n'))
         {
             string[] parts = line.Split(new[] { ' ', '\t', ':' }, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long kb))
+            // Negative or overflowing figures (a corrupt or hostile tree) are no figures at all.
+            if (parts.Length >= 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long kb) && kb <= long.MaxValue / 1024)
             {
                 values[parts[0]] = kb * 1024;
             }

@@ -53,6 +53,7 @@ public sealed class InferenceHost : IDisposable
         ModelInfo info = ModelInspector.Inspect(settings.ModelPath);
         int cores = CpuTopology.PhysicalCores();
         RunSettings resolved = settings.Resolved(cores);
+        ModelLimits.Check(resolved, info, cores, MemInfo.Read(new ProbeRoot("/")).AvailableBytes);
         if (resolved.ThreadCount > 4 * cores)
         {
             _options.Warning?.Invoke($"{resolved.ThreadCount} threads is more than four times this machine's {cores} cores; llama.cpp will be slower, not faster");

@@ -10,6 +10,9 @@ namespace EdgeLm.Core.Settings;
 /// </summary>
 public sealed record RunSettings
 {
+    /// <summary>The most repetitions (or warm-ups) of one request: far beyond any statistic's needs.</summary>
+    public const int MaxRuns = 100_000;
+
     /// <summary>Logical batch for prompt processing when none is given.</summary>
     public const int DefaultBatchSize = 512;
 
@@ -87,7 +90,7 @@ public sealed record RunSettings
     public int BatchTokens => BatchSize ?? DefaultBatchSize;
 
     /// <summary>The context cells a run needs: the depth, the prompt and every generated token.</summary>
-    public int ContextNeeded(int promptTokens) => DepthTokens + promptTokens + MaxTokens;
+    public long ContextNeeded(int promptTokens) => (long)DepthTokens + promptTokens + MaxTokens;
 
     /// <summary>True when both load the same model the same way (another model means another load and worker).</summary>
     public bool SameModelAs(RunSettings other) =>
@@ -109,6 +112,11 @@ public sealed record RunSettings
         Require(ContextSize is null or > 0, "InvalidContextSize", $"ContextSize is {ContextSize}; use at least 1");
         Require(double.IsFinite(BaselineSeconds) && BaselineSeconds >= 0, "InvalidBaseline", $"BaselineSeconds is {BaselineSeconds}; use 0 (no baseline) or more");
         Require(GpuLayers >= -1, "InvalidGpuLayers", $"GpuLayers is {GpuLayers}; use -1 (all), 0 (none) or a layer count");
+        Require(float.IsFinite(Temperature) && Temperature >= 0, "InvalidTemperature", $"Temperature is {Temperature}; use 0 (greedy) or more");
+        Require(TopK >= 0, "InvalidTopK", $"TopK is {TopK}; use 0 (off) or more");
+        Require(TopP is >= 0 and <= 1, "InvalidTopP", $"TopP is {TopP}; use a probability from 0 to 1 (1 is off)");
+        Require(MinP is >= 0 and <= 1, "InvalidMinP", $"MinP is {MinP}; use a probability from 0 (off) to 1");
+        Require(Repeat <= MaxRuns && Warmup <= MaxRuns, "TooManyRuns", $"{Math.Max(Repeat, Warmup)} runs of one prompt is more than {MaxRuns}; run fewer");
         Require(MeasureEnergy || (EnergySource is null && Meter is null), "EnergyOptionWithoutEnergy",
             $"{(EnergySource is not null ? "EnergySource" : "Meter")} is given but energy is not measured; add -MeasureEnergy (--energy) or drop it");
         if (PromptTokens is int count)
@@ -134,7 +142,7 @@ public sealed record RunSettings
             return;
         }
 
-        int needed = ContextNeeded(promptTokens);
+        long needed = ContextNeeded(promptTokens);
         string depth = DepthTokens > 0 ? $"the depth of {DepthTokens} plus " : string.Empty;
         Require(size >= needed, "ContextTooSmall",
             $"a context of {size} tokens is smaller than {depth}the prompt's {promptTokens} tokens plus {MaxTokens} generated ({needed}); use a context of {needed} or more");

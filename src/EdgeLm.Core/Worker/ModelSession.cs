@@ -115,7 +115,14 @@ internal sealed class ModelSession : IDisposable
     internal static ContextOptions ChooseContext(RunSettings spec, int promptTokens, int trainedContext)
     {
         spec.RequireContext(promptTokens);
-        int needed = spec.ContextNeeded(promptTokens);
+        long needed = spec.ContextNeeded(promptTokens);
+        if (trainedContext > 0 && needed > trainedContext)
+        {
+            // The host checked what it could; a text prompt's length is known only once tokenized, here.
+            throw new EdgeLmArgumentException("ContextBeyondTraining",
+                $"{needed} tokens (depth, the prompt's {promptTokens} and generation) is more than the model was trained for ({trainedContext} tokens); use a shorter prompt or fewer tokens");
+        }
+
         int size;
         if (spec.ContextSize is int explicitSize)
         {
@@ -124,7 +131,7 @@ internal sealed class ModelSession : IDisposable
         else
         {
             // Enough for prompt and generation, in llama.cpp's 256-cell steps, at least 512.
-            int rounded = (needed + 255) / 256 * 256;
+            int rounded = (int)Math.Min(int.MaxValue / 2, (needed + 255) / 256 * 256);
             size = Math.Max(512, rounded);
             if (trainedContext > 0 && size > trainedContext && needed <= trainedContext)
             {

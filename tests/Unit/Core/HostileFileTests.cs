@@ -53,6 +53,25 @@ public sealed class HostileFileTests : IDisposable
         Assert.Contains("1 MiB", e.Message);
     }
 
+    [Theory]
+    [InlineData("plan")]
+    [InlineData("budget")]
+    public void DeepOrAliasHeavyYamlIsRefusedBeforeItIsBuilt(string reader)
+    {
+        // 30,000 levels overflowed the stack inside YamlDotNet's builders: a crash no catch survives.
+        string deep = _temp.File("deep.yaml");
+        File.WriteAllText(deep, "models: " + new string('[', 30_000) + new string(']', 30_000) + "\n");
+        var e = Refused(reader, deep);
+        Assert.Equal("YamlTooComplex", e.ErrorId);
+        Assert.Contains($"deeper than {YamlLimits.MaxDepth} levels", e.Message);
+
+        string aliases = _temp.File("aliases.yaml");
+        File.WriteAllText(aliases, "a: &x [1, 2]\nb: [" + string.Join(", ", Enumerable.Repeat("*x", 200)) + "]\n");
+        e = Refused(reader, aliases);
+        Assert.Equal("YamlTooComplex", e.ErrorId);
+        Assert.Contains("aliases", e.Message);
+    }
+
     [Fact]
     public void AnOverlongLineIsRefusedWithItsNumber()
     {
