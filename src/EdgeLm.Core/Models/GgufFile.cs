@@ -22,7 +22,11 @@ internal enum GgufValueType
 /// An array value. Element values are kept only for short arrays: a 150,000-entry vocabulary is
 /// validated and counted, never held, so reading a header stays fast.
 /// </summary>
-internal sealed record GgufArray(GgufValueType ElementType, long Count, IReadOnlyList<object>? Values);
+/// <summary>An array's type, length and (up to a limit) values; <see cref="Distinct"/> counts distinct strings of the vocabulary.</summary>
+internal sealed record GgufArray(GgufValueType ElementType, long Count, IReadOnlyList<object>? Values)
+{
+    public long? Distinct { get; init; }
+}
 
 /// <summary>One tensor's header entry; <see cref="Offset"/> is relative to the data section.</summary>
 internal sealed record GgufTensorInfo(string Name, long[] Dimensions, GgmlType Type, long Offset)

@@ -15,6 +15,7 @@ internal static class GgufReader
     private const int MaxDimensions = 4;
     private const int MaxTensorName = 63; // GGML_MAX_NAME - 1
     private const int KeptArrayValues = 64;
+    internal const string VocabularyKey = "tokenizer.ggml.tokens";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static GgufFile Read(string path)
@@ -262,12 +263,22 @@ internal static class GgufReader
                 return new GgufArray(elementType, count, null);
             }
 
+            // The vocabulary's tokens are all read: llama.cpp aborts on duplicates, so they are counted here.
+            HashSet<string>? distinct = key == VocabularyKey && elementType == GgufValueType.String ? new(StringComparer.Ordinal) : null;
             for (long i = 0; i < count; i++)
             {
                 if (elementType == GgufValueType.String)
                 {
                     ulong length = ReadUInt64(key);
                     CheckRemaining(length, $"element {i} of '{key}'");
+                    if (distinct is not null)
+                    {
+                        string token = Encoding.UTF8.GetString(ReadExact((int)length, key));
+                        distinct.Add(token);
+                        kept?.Add(token);
+                        continue;
+                    }
+
                     if (kept is null)
                     {
                         Skip((long)length, key);
@@ -282,7 +293,7 @@ internal static class GgufReader
                 }
             }
 
-            return new GgufArray(elementType, count, kept);
+            return new GgufArray(elementType, count, kept) { Distinct = distinct?.Count };
         }
 
         private string ReadString(string what)

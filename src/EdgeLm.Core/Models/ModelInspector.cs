@@ -3,7 +3,13 @@ namespace EdgeLm.Core.Models;
 /// <summary>Describes a GGUF model from its validated header alone (Get-EdgeModel, edgelm model info).</summary>
 public static class ModelInspector
 {
-    public static ModelInfo Inspect(string path) => Describe(GgufReader.Read(path));
+    /// <summary>The model's description, after its header and the hyperparameters llama.cpp asserts on are checked.</summary>
+    public static ModelInfo Inspect(string path)
+    {
+        GgufFile file = GgufReader.Read(path);
+        Hyperparameters.Check(file);
+        return Describe(file);
+    }
 
     internal static ModelInfo Describe(GgufFile file)
     {

@@ -21,7 +21,7 @@ public sealed class GgufReaderTests : IDisposable
 
         Assert.Equal(3, file.Version);
         Assert.Equal("llama", file.GetString("general.architecture"));
-        Assert.Equal(7L, file.GetInteger("llama.block_count"));
+        Assert.Equal(1L, file.GetInteger("llama.block_count"));
         Assert.Equal(0.5, file.GetNumber("llama.rope.freq_base"));
         Assert.Equal(true, file.Metadata["flag"]);
         var tokens = Assert.IsType<GgufArray>(file.Metadata["tokenizer.ggml.tokens"]);
@@ -44,7 +44,7 @@ public sealed class GgufReaderTests : IDisposable
         Assert.Equal("llama", info.Architecture);
         Assert.Equal("sample", info.ModelName);
         Assert.Equal(32 + 64 * 3 + 64, info.ParameterCount);
-        Assert.Equal(7, info.Layers);
+        Assert.Equal(1, info.Layers);
         Assert.Equal(3, info.VocabularySize);
         Assert.Equal("Q8_0", info.Quantization); // general.file_type 7
         Assert.Equal("F16:1,Q8_0:1,F32:1", info.TensorTypes);
@@ -237,7 +237,7 @@ public sealed class GgufReaderTests : IDisposable
         writer.Add("general.architecture", "llama")
             .Add("general.name", "sample")
             .AddUInt32("general.file_type", 7)
-            .AddUInt32("llama.block_count", 7)
+            .AddUInt32("llama.block_count", 1)
             .AddFloat32("llama.rope.freq_base", 0.5f)
             .Add("flag", true)
             .AddStrings("tokenizer.ggml.tokens", new[] { "a", "b", "c" })
