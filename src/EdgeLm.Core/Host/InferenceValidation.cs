@@ -17,6 +17,7 @@ internal static class InferenceValidation
         Require(request.BatchSize is null or > 0, "InvalidBatchSize", $"BatchSize is {request.BatchSize}; use at least 1");
         Require(request.ContextSize is null or > 0, "InvalidContextSize", $"ContextSize is {request.ContextSize}; use at least 1");
         Require(request.BaselineSeconds >= 0, "InvalidBaseline", $"BaselineSeconds is {request.BaselineSeconds}; use 0 (no baseline) or more");
+        EdgeLm.Core.Energy.EnergyArguments.RequireMeasureEnergy(request.MeasureEnergy, request.EnergySource, request.Meter, null);
         Require(request.GpuLayers >= -1, "InvalidGpuLayers", $"GpuLayers is {request.GpuLayers}; use -1 (all), 0 (none) or a layer count");
         if (request.PromptTokens is int count)
         {
