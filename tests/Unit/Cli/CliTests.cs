@@ -4,7 +4,7 @@ using EdgeLm.Tests.Support;
 
 namespace EdgeLm.Tests.Cli;
 
-/// <summary>The `edgelm` contract of shared/docs/cli.md, in process and as a real process.</summary>
+/// <summary>The `edgelm` contract of docs/cli.md, in process and as a real process.</summary>
 [Collection(TinyModelCollection.Name)]
 public sealed class CliTests : IDisposable
 {
