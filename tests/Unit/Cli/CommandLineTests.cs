@@ -155,11 +155,5 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(_tiny.Info.EmbeddingSize, json.RootElement.GetProperty("EmbeddingSize").GetInt32());
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = Program.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => ProcessRunner.EdgelmInProcess(args);
 }
