@@ -111,8 +111,9 @@ assemble_module() {
   # bin/ holds the loader (loaded into the default context by EdgeLm.psm1) and the private assemblies.
   cp "$repo/src/EdgeLm.Cmdlets/bin/$configuration/net8.0/"*.dll "$bin/"
   cp "$repo/src/EdgeLm.Loader/bin/$configuration/net8.0/EdgeLm.Loader.dll" "$bin/"
-  # The worker the cmdlets start: `dotnet bin/edgelm.dll worker` (the CLI, sharing Core and YamlDotNet in bin/).
-  cp "$repo/src/EdgeLm.Cli/bin/$configuration/net8.0/"edgelm.{dll,runtimeconfig.json,deps.json} "$bin/"
+  # The worker the cmdlets start: `dotnet bin/edgelm.dll worker` (the CLI, sharing Core and YamlDotNet in bin/,
+  # with its own command-line parser).
+  cp "$repo/src/EdgeLm.Cli/bin/$configuration/net8.0/"{edgelm.dll,edgelm.runtimeconfig.json,edgelm.deps.json,System.CommandLine.dll} "$bin/"
   rm -f "$bin/System.Management.Automation.dll"
   cp "$repo/module/EdgeLm.psd1" "$repo/module/EdgeLm.psm1" "$repo/module/EdgeLm.Format.ps1xml" "$module_dir/"
   if [ -d "$repo/module/en-US" ]; then cp -r "$repo/module/en-US" "$module_dir/"; fi

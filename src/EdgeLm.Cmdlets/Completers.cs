@@ -1,10 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using EdgeLm.Core.Benchmarks;
-using EdgeLm.Core.Devices;
-using EdgeLm.Core.Energy;
-using EdgeLm.Core.Models;
+using EdgeLm.Core.Host;
 
 namespace EdgeLm.Cmdlets;
 
@@ -13,7 +10,7 @@ public sealed class SyntheticShapeCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.Complete(wordToComplete, () => SyntheticShapes.Names, "synthetic shape");
+        Completion.Complete(wordToComplete, CompletionNames.Shapes);
 }
 
 /// <summary>Completes -Quantization from the types EdgeLm can write.</summary>
@@ -21,7 +18,7 @@ public sealed class QuantizationCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.Complete(wordToComplete, () => ModelQuantizer.SupportedQuantizations, "quantization");
+        Completion.Complete(wordToComplete, CompletionNames.Quantizations);
 }
 
 /// <summary>
@@ -32,22 +29,7 @@ public sealed class ChatTemplateCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.Complete(wordToComplete, Names, "chat template");
-
-    private static IEnumerable<string> Names()
-    {
-        var names = new List<string> { EdgeLm.Core.Engine.ChatTemplates.ModelTemplate };
-        try
-        {
-            EdgeLm.Core.Native.LlamaRuntime.Initialize(null);
-            names.AddRange(EdgeLm.Core.Engine.ChatTemplates.BuiltIn());
-        }
-        catch (EdgeLm.Core.EdgeLmException)
-        {
-        }
-
-        return names;
-    }
+        Completion.Complete(wordToComplete, () => CompletionNames.ChatTemplates());
 }
 
 /// <summary>
@@ -57,94 +39,41 @@ public sealed class ResultPropertyCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.Complete(wordToComplete, Names);
-
-    private static IEnumerable<(string, string)> Names() =>
-        ResultFields.DefaultKeys.Select(k => (k, $"InferenceResult property {k} (a default grouping key)"))
-            .Concat(RecordText.Properties(typeof(InferenceResult)).Select(p => p.Name).Where(n => !ResultFields.DefaultKeys.Contains(n))
-                .Order(StringComparer.OrdinalIgnoreCase).Select(n => (n, $"InferenceResult property {n}")));
+        Completion.Complete(wordToComplete, CompletionNames.ResultProperties);
 }
 
 /// <summary>
 /// Completes power source names (-EnergySource, -Source) from this machine's sources as Get-EdgePowerSource finds
 /// them (under -Root when given; an external -Meter by name, never read while completing), readable ones first.
-/// A name after '+' completes the next part of a '+'-joined choice. Discovery that takes longer than a few
-/// seconds (a hung nvidia-smi) gives no completions rather than a frozen console.
+/// A name after '+' completes the next part of a '+'-joined choice.
 /// </summary>
 public sealed class PowerSourceCompleter : IArgumentCompleter
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(3);
-
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        int plus = word.LastIndexOf('+');
-        string prefix = plus >= 0 ? word[..(plus + 1)] : string.Empty;
+        (string done, string typed) = CompletionNames.SplitJoined((wordToComplete ?? string.Empty).Trim('\'', '"'), '+');
         string root = Completion.FileSystemPath(fakeBoundParameters["Root"] as string) ?? "/";
-        string? meter = fakeBoundParameters["Meter"] as string ?? Environment.GetEnvironmentVariable(MeterSource.Variable);
-        return Completion.Complete(word[prefix.Length..], () => Sources(root, meter), prefix);
-    }
-
-    private static IEnumerable<(string, string)> Sources(string root, string? meter)
-    {
-        var found = new List<PowerSourceInfo>();
-        if (!string.IsNullOrWhiteSpace(meter))
-        {
-            try
-            {
-                using MeterSource source = MeterSource.Parse(meter);
-                found.Add(new PowerSourceInfo { Name = source.Name, Kind = source.Kind, Scope = source.Scope, Readable = true });
-            }
-            catch (EdgeLm.Core.EdgeLmException)
-            {
-                // A malformed meter is reported when the command runs; nothing to offer for it here.
-            }
-        }
-
-        Task<IReadOnlyList<PowerSourceInfo>> discovery = Task.Run(() =>
-        {
-            using PowerSourceSet sources = PowerSourceDiscovery.Discover(new ProbeRoot(root), new ExternalCommand(), meter: null);
-            return sources.All;
-        });
-        if (!discovery.Wait(Limit))
-        {
-            return Array.Empty<(string, string)>();
-        }
-
-        found.AddRange(discovery.Result);
-        return found.OrderBy(s => s.Readable ? 0 : 1).Select(s => (s.Name,
-            $"{s.Name}: {s.Kind}, {s.Scope}" + (s.Readable ? string.Empty : $", not readable: {s.Reason}")));
+        string? meter = fakeBoundParameters["Meter"] as string;
+        return Completion.Complete(typed, () => CompletionNames.PowerSources(root, meter), done);
     }
 }
 
 /// <summary>Completes -Meter with the meter kinds (KIND=ADDRESS) MeterSource reads.</summary>
 public sealed class MeterCompleter : IArgumentCompleter
 {
-    /// <summary>The kinds MeterSource.Parse takes, with what each reads.</summary>
-    internal static readonly IReadOnlyList<(string Kind, string Description)> Kinds = new[]
-    {
-        ("shelly-gen1", "Shelly Gen1 plug: shelly-gen1=http://ADDRESS"),
-        ("shelly-gen2", "Shelly Gen2 plug: shelly-gen2=http://ADDRESS"),
-        ("tasmota", "Tasmota plug: tasmota=http://ADDRESS"),
-        ("command", "a command that prints watts: command=/path/to/command"),
-    };
-
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.Complete(wordToComplete, () => Kinds.Select(k => (k.Kind + "=", k.Description)));
+        Completion.Complete(wordToComplete, () => CompletionNames.MeterKinds);
 }
 
 internal static class Completion
 {
-    public static IEnumerable<CompletionResult> Complete(string? wordToComplete, Func<IEnumerable<string>> names, string what) =>
-        Complete(wordToComplete, () => names().Select(n => (n, $"{what} {n}")));
-
     /// <summary>The names starting with the word (ignoring case), each completed as <paramref name="prefix"/> + name, quoted where needed.</summary>
-    public static IEnumerable<CompletionResult> Complete(string? wordToComplete, Func<IEnumerable<(string Name, string ToolTip)>> names, string prefix = "")
+    public static IEnumerable<CompletionResult> Complete(string? wordToComplete, Func<IEnumerable<CompletionName>> names, string prefix = "")
     {
         string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        (string Name, string ToolTip)[] all;
+        CompletionName[] all;
         try
         {
             all = names().ToArray();
@@ -158,7 +87,7 @@ internal static class Completion
         return all
             .Where(n => n.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             .DistinctBy(n => n.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(n => new CompletionResult(Quote(prefix + n.Name), n.Name, CompletionResultType.ParameterValue, n.ToolTip))
+            .Select(n => new CompletionResult(Quote(prefix + n.Name), n.Name, CompletionResultType.ParameterValue, n.Description))
             .ToArray();
     }
 

@@ -343,6 +343,41 @@ public sealed class CoreCall
         Post(cmdlet => cmdlet.WriteProgress(record));
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the pipeline thread (a script block Core measures) and waits for its result
+    /// here; what it throws is thrown here. A stop ends the wait with an OperationCanceledException.
+    /// </summary>
+    public T InvokeOnPipeline<T>(Func<T> work)
+    {
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool posted = _pump.Post(() =>
+        {
+            try
+            {
+                result.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                result.SetException(e);
+            }
+        });
+        if (!posted)
+        {
+            throw new OperationCanceledException(CancellationToken);
+        }
+
+        try
+        {
+            result.Task.Wait(CancellationToken);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+        }
+
+        return result.Task.Result;
+    }
+
     /// <summary>An IProgress for Core's 0..1 fractions; writes a progress record when the whole percent changes.</summary>
     public IProgress<double> Progress(int activityId, string activity, string status) =>
         new FractionProgress(this, activityId, activity, status);

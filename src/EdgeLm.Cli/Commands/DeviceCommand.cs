@@ -1,28 +1,50 @@
-using EdgeLm.Core.Host;
+using System.CommandLine;
 using EdgeLm.Core.Devices;
+using EdgeLm.Core.Host;
 
 namespace EdgeLm.Cli.Commands;
 
-/// <summary>edgelm device: the DeviceProfile of this machine, or of a snapshot tree with --root.</summary>
+/// <summary>edgelm device (Get-DeviceProfile): the DeviceProfile of this machine, or of a snapshot tree with --root.</summary>
 internal static class DeviceCommand
 {
-    public static int Run(string[] args, CommandContext context)
+    public static Command Create(GlobalOptions globals)
     {
-        var line = CommandLine.Parse("device", args, new[] { "root", "board-catalog" }, new[] { "measure-bandwidth" });
-        string? root = line.Get("root");
+        var root = Root();
+        var measureBandwidth = Opt.Flag("--measure-bandwidth", "Measure memory read bandwidth (a few seconds, all cores) and remember it for inference records.");
+        var boardCatalog = Opt.Text("--board-catalog", "A board catalog YAML consulted before the embedded one.", "PATH");
+        var command = new Command("device", "The board every figure belongs to: CPU, memory, GPU, power mode, thermals, price; bandwidth when measured.")
+        {
+            root, measureBandwidth, boardCatalog,
+        };
+        command.SetAction(parse =>
+        {
+            CommandContext context = CommandContext.Of(parse, globals);
+            DeviceProfile profile = DeviceProfiles.Read(new DeviceProbeOptions
+            {
+                Root = RootOf(parse, root, "device"),
+                MeasureBandwidth = parse.GetValue(measureBandwidth),
+                BoardCatalogFile = parse.GetValue(boardCatalog),
+                NativeDirectory = context.NativeDirectory,
+            }, context.Cancellation);
+            context.Printer().Print(profile);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>--root: a snapshot of another board's /proc, /sys, /etc and /var/lib.</summary>
+    public static Option<string?> Root() =>
+        Opt.Text("--root", "Read /proc, /sys, /etc and /var/lib under DIR (a snapshot of another board) instead of /.", "DIR");
+
+    /// <summary>The --root folder, "/" when not given; a folder that does not exist is a command-line error.</summary>
+    public static string RootOf(System.CommandLine.ParseResult parse, Option<string?> option, string command)
+    {
+        string? root = parse.GetValue(option);
         if (root is not null && !Directory.Exists(root))
         {
-            throw new UsageException($"device: --root {root} is not a folder");
+            throw new UsageException($"{command}: --root {root} is not a folder");
         }
 
-        DeviceProfile profile = DeviceProfiles.Read(new DeviceProbeOptions
-        {
-            Root = root ?? "/",
-            MeasureBandwidth = line.Has("measure-bandwidth"),
-            BoardCatalogFile = line.Get("board-catalog"),
-            NativeDirectory = line.Get("native-dir"),
-        }, context.Cancellation);
-        new RecordPrinter(context.Out, line.Format).Print(profile);
-        return 0;
+        return root ?? "/";
     }
 }

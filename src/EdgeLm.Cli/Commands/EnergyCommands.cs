@@ -1,86 +1,97 @@
+using System.CommandLine;
 using System.Diagnostics;
 using EdgeLm.Core.Energy;
+using EdgeLm.Core.Host;
 
 namespace EdgeLm.Cli.Commands;
 
-/// <summary>edgelm power-sources and edgelm energy.</summary>
+/// <summary>edgelm power-sources and edgelm energy (Get-EdgePowerSource, Measure-EdgeEnergy).</summary>
 internal static class EnergyCommands
 {
     /// <summary>Every power source found, readable or not and why; the default choice marked.</summary>
-    public static int PowerSources(string[] args, CommandContext context)
+    public static Command PowerSources(GlobalOptions globals)
     {
-        var line = CommandLine.Parse("power-sources", args, new[] { "root", "meter" }, Array.Empty<string>());
-        using PowerSourceSet sources = PowerSourceDiscovery.Discover(new EnergyOptions { Root = Root(line, "power-sources"), Meter = line.Get("meter") });
-        EnergySelection chosen = sources.Choose();
-        var printer = new RecordPrinter(context.Out, line.Format);
-        foreach (PowerSourceInfo info in sources.All)
+        var root = DeviceCommand.Root();
+        var meter = Meter();
+        var command = new Command("power-sources", "Every power and energy source found, readable or not and why; the one a measurement uses by default marked.")
         {
-            printer.Print(info);
-        }
-
-        foreach (string warning in chosen.Warnings)
+            root, meter,
+        };
+        command.SetAction(parse =>
         {
-            context.Error.WriteLine("edgelm: note: " + warning);
-        }
+            CommandContext context = CommandContext.Of(parse, globals);
+            using PowerSourceSet sources = PowerSourceDiscovery.Discover(new EnergyOptions { Root = DeviceCommand.RootOf(parse, root, "power-sources"), Meter = parse.GetValue(meter) });
+            EnergySelection chosen = sources.Choose();
+            RecordPrinter printer = context.Printer();
+            foreach (PowerSourceInfo info in sources.All)
+            {
+                printer.Print(info);
+            }
 
-        return 0;
+            foreach (string warning in chosen.Warnings)
+            {
+                context.Note(warning);
+            }
+
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>Energy over --duration seconds, or while a command runs, after an optional idle baseline.</summary>
-    public static int Energy(string[] args, CommandContext context)
+    public static Command Energy(GlobalOptions globals)
     {
-        var line = CommandLine.Parse("energy", args, new[] { "root", "source", "interval-ms", "baseline", "duration", "meter" }, Array.Empty<string>());
-        double? duration = line.Double("duration", min: 0.001);
-        if ((duration is null) == (line.Rest.Count == 0))
+        var root = DeviceCommand.Root();
+        var source = Opt.Joined("--source", "Power sources to read ('+'-joined names from 'edgelm power-sources'; default: the widest trustworthy scope).",
+            "NAME", '+', () => CompletionNames.PowerSources("/", null));
+        var interval = Opt.Int("--interval-ms", "Sampling interval of power sources, in milliseconds.", min: 1, max: 60_000, helpName: "MS").WithDefault(100);
+        var baseline = Opt.Double("--baseline", "Seconds of idle measured first (0: none, and net energy stays empty).", min: 0).WithDefault(0);
+        var duration = Opt.Double("--duration", "Measure for this many seconds (or give a command after --).", min: 0.001);
+        var meter = Meter();
+        var program = new Argument<string[]>("command")
         {
-            throw new UsageException("energy: give --duration SECONDS or -- COMMAND [ARGS...] (one of them)");
-        }
-
-        double baseline = line.Double("baseline", min: 0) ?? 0;
-        var options = new EnergyOptions
-        {
-            Root = Root(line, "energy"),
-            Source = line.Get("source"),
-            Meter = line.Get("meter"),
-            Interval = TimeSpan.FromMilliseconds(line.Int("interval-ms", min: 1) ?? 100),
+            Description = "The command to measure while it runs, after --: its exit code is recorded.",
+            HelpName = "COMMAND",
+            Arity = ArgumentArity.ZeroOrMore,
         };
-
-        using EnergySession session = EnergySession.Open(options);
-        double? idle = baseline > 0 ? session.MeasureBaseline(baseline, context.Cancellation) : null;
-        long from = session.Begin();
-        int? exitCode = null;
-        if (duration is double seconds)
+        var command = new Command("energy", "Energy over a duration, or while a command runs, after an optional idle baseline: gross, idle and net joules with their source.")
         {
-            if (context.Cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(seconds)))
+            root, source, interval, baseline, duration, meter, program,
+        };
+        command.SetAction(parse =>
+        {
+            CommandContext context = CommandContext.Of(parse, globals);
+            string[] run = parse.GetValue(program) ?? Array.Empty<string>();
+            double? seconds = parse.GetValue(duration);
+            if ((seconds is null) == (run.Length == 0))
             {
-                throw new OperationCanceledException(context.Cancellation);
+                throw new UsageException("energy: give --duration SECONDS or -- COMMAND [ARGS...] (one of them)");
             }
-        }
-        else
-        {
-            exitCode = RunCommand(line.Rest, context.Cancellation);
-        }
 
-        EnergyMeasurement measurement = session.End(from, idle, baseline > 0 ? baseline : null, exitCode);
-        new RecordPrinter(context.Out, line.Format).Print(measurement);
-        foreach (string warning in (measurement.Warnings ?? string.Empty).Split("; ", StringSplitOptions.RemoveEmptyEntries))
-        {
-            context.Error.WriteLine("edgelm: note: " + warning);
-        }
+            var options = new EnergyOptions
+            {
+                Root = DeviceCommand.RootOf(parse, root, "energy"),
+                Source = parse.GetValue(source),
+                Meter = parse.GetValue(meter),
+                Interval = TimeSpan.FromMilliseconds(parse.GetValue(interval) ?? 100),
+            };
+            EnergyMeasurement measurement = EnergyMeasurements.Measure(options, parse.GetValue(baseline) ?? 0, seconds,
+                run.Length == 0 ? null : token => new WorkloadOutcome(RunCommand(run, token)), context.Status, context.Cancellation);
+            context.ClearProgress();
+            context.Printer().Print(measurement);
+            foreach (string warning in (measurement.Warnings ?? string.Empty).Split("; ", StringSplitOptions.RemoveEmptyEntries))
+            {
+                context.Note(warning);
+            }
 
-        return 0;
+            return 0;
+        });
+        return command;
     }
 
-    private static string Root(CommandLine line, string command)
-    {
-        string? root = line.Get("root");
-        if (root is not null && !Directory.Exists(root))
-        {
-            throw new UsageException($"{command}: --root {root} is not a folder");
-        }
-
-        return root ?? "/";
-    }
+    private static Option<string?> Meter() =>
+        Opt.Named("--meter", "An external power meter, KIND=ADDRESS: shelly-gen1=, shelly-gen2=, tasmota= (http://...) or command= (default: $EDGELM_METER).",
+            "KIND=ADDRESS", () => CompletionNames.MeterKinds);
 
     // The measured command shares our terminal; Ctrl+C stops it with us.
     private static int RunCommand(IReadOnlyList<string> command, CancellationToken cancellationToken)

@@ -1,83 +1,107 @@
 using EdgeLm.Core.Settings;
+using System.CommandLine;
+using EdgeLm.Core;
+using EdgeLm.Core.Energy;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Host;
 using EdgeLm.Core.Worker;
-using EdgeLm.Core.Devices;
 
 namespace EdgeLm.Cli.Commands;
 
-/// <summary>edgelm infer: one record per measured run, printed as each run completes.</summary>
+/// <summary>edgelm infer (Invoke-EdgeInference): one record per measured run, printed as each run completes.</summary>
 internal static class InferCommand
 {
-    public static int Run(string[] args, CommandContext context)
+    public static Command Create(GlobalOptions globals)
     {
-        var line = CommandLine.Parse("infer", args,
-            new[] { "model", "prompt", "prompt-tokens", "max-tokens", "threads", "gpu-layers", "context", "batch", "temperature", "top-k", "top-p", "min-p", "seed", "repeat", "warmup", "flash-attn", "chat-template", "energy-source", "baseline", "meter" },
-            new[] { "stop-at-eos", "in-process", "include-warmup", "energy" });
-        int? promptTokens = line.Int("prompt-tokens", min: 1);
-        string? prompt = line.Get("prompt");
-        if ((prompt is null) == (promptTokens is null))
-        {
-            throw new UsageException("infer: give --prompt TEXT or --prompt-tokens N (one of them)");
-        }
-
-        if (!line.Has("energy") && (line.Has("energy-source") || line.Has("baseline") || line.Has("meter")))
-        {
-            throw new UsageException("infer: --energy-source, --baseline and --meter need --energy");
-        }
-
+        // Core's defaults, shown in help and used when an option is not given.
         var defaults = new RunSettings();
-        var request = new RunSettings
+        var model = Opt.Text("--model", "The GGUF model file.", "PATH", required: true);
+        var prompt = Opt.Text("--prompt", "The prompt text (or --prompt-tokens).");
+        var promptTokens = Opt.Int("--prompt-tokens", "A prompt of N seeded random token ids, llama-bench style (or --prompt).", min: 1);
+        var maxTokens = Opt.Int("--max-tokens", "Tokens to generate per run.", min: 1).WithDefault(defaults.MaxTokens);
+        var threads = Opt.Int("--threads", "Generation threads (default: the physical cores).", min: 1);
+        var contextSize = Opt.Int("--context", "Context size in tokens (default: fits prompt and generation).", min: 1);
+        var batchSize = Opt.Int("--batch", "Logical batch for prompt processing (default: 512).", min: 1);
+        var gpuLayers = Opt.Int("--gpu-layers", "Layers offloaded to a GPU: 0 none, -1 all (needs a GPU build, --native-dir).", min: -1).WithDefault(defaults.GpuLayers);
+        var temperature = Opt.Float("--temperature", "Sampling temperature; 0 is greedy (argmax).", 0, 100, "T").WithDefault(defaults.Temperature);
+        var topK = Opt.Int("--top-k", "Top-k sampling (with a temperature above 0).", min: 0).WithDefault(defaults.TopK);
+        var topP = Opt.Float("--top-p", "Top-p sampling.", 0, 1).WithDefault(defaults.TopP);
+        var minP = Opt.Float("--min-p", "Min-p sampling.", 0, 1).WithDefault(defaults.MinP);
+        var seed = Opt.UInt("--seed", "Seed for sampling and random prompt tokens.").WithDefault(defaults.Seed);
+        var stopAtEos = Opt.Flag("--stop-at-eos", "Stop at an end-of-generation token (default: generate exactly --max-tokens).");
+        var flashAttention = Opt.Choice("--flash-attn", "Flash attention: llama.cpp decides (auto), or forced on or off.", "auto", "on", "off").WithDefault("auto");
+        var repeat = Opt.Int("--repeat", "Measured runs of the same prompt (the model loads once).", min: 1).WithDefault(defaults.Repeat);
+        var warmup = Opt.Int("--warmup", "Unmeasured runs before the measured ones.", min: 0).WithDefault(defaults.Warmup);
+        var includeWarmup = Opt.Flag("--include-warmup", "Print the warm-up runs too (Warmup = true).");
+        var chatTemplate = Opt.Named("--chat-template", "Wrap --prompt in a chat template: 'model' (the model's own) or a llama.cpp built-in name.",
+            "NAME", () => CompletionNames.ChatTemplates());
+        var energy = Opt.Flag("--energy", "Measure the energy of every run (after an idle baseline).");
+        var energySource = Opt.Joined("--energy-source", "Power sources to read with --energy ('+'-joined names from 'edgelm power-sources'; default: the widest trustworthy scope).",
+            "NAME", '+', () => CompletionNames.PowerSources("/", null));
+        var baseline = Opt.Double("--baseline", "Seconds of idle baseline before the first run, with --energy (0: none).", min: 0).WithDefault(defaults.BaselineSeconds);
+        var meter = Opt.Named("--meter", "An external power meter for --energy, KIND=ADDRESS (default: $EDGELM_METER).", "KIND=ADDRESS", () => CompletionNames.MeterKinds);
+        var inProcess = Opt.Flag("--in-process", "Run llama.cpp in this process instead of a worker (debugging: a llama.cpp abort ends edgelm).");
+
+        var command = new Command("infer", "Run a prompt through a model with llama.cpp and measure it: one record per run, in a worker process that keeps the model loaded.")
         {
-            ModelPath = line.Require("model"),
-            Prompt = prompt,
-            PromptTokens = promptTokens,
-            ChatTemplate = line.Get("chat-template"),
-            NativeDirectory = line.Get("native-dir"),
-            StopAtEos = line.Has("stop-at-eos"),
-            InProcess = line.Has("in-process"),
-            IncludeWarmup = line.Has("include-warmup"),
-            MeasureEnergy = line.Has("energy"),
-            EnergySource = line.Get("energy-source"),
-            Meter = line.Get("meter"),
-            Threads = line.Int("threads", min: 1),
-            ContextSize = line.Int("context", min: 1),
-            BatchSize = line.Int("batch", min: 1),
-            MaxTokens = line.Int("max-tokens", min: 1) ?? defaults.MaxTokens,
-            GpuLayers = line.Int("gpu-layers", min: -1) ?? defaults.GpuLayers,
-            Temperature = line.Float("temperature") ?? defaults.Temperature,
-            TopK = line.Int("top-k", min: 0) ?? defaults.TopK,
-            TopP = line.Float("top-p") ?? defaults.TopP,
-            MinP = line.Float("min-p") ?? defaults.MinP,
-            Seed = (uint)(line.ULong("seed") ?? defaults.Seed),
-            Repeat = line.Int("repeat", min: 1) ?? defaults.Repeat,
-            Warmup = line.Int("warmup", min: 0) ?? defaults.Warmup,
-            BaselineSeconds = line.Double("baseline", min: 0) ?? defaults.BaselineSeconds,
-            FlashAttention = line.Get("flash-attn") switch
+            model, prompt, promptTokens, maxTokens, threads, contextSize, batchSize, gpuLayers, temperature, topK, topP, minP, seed,
+            stopAtEos, flashAttention, repeat, warmup, includeWarmup, chatTemplate, energy, energySource, baseline, meter, inProcess,
+        };
+        command.SetAction(parse =>
+        {
+            CommandContext context = CommandContext.Of(parse, globals);
+            if (parse.Given(prompt) == parse.Given(promptTokens))
             {
-                null or "auto" => FlashAttention.Auto,
-                "on" => FlashAttention.On,
-                "off" => FlashAttention.Off,
-                var other => throw new UsageException($"infer: --flash-attn must be auto, on or off, not '{other}'"),
-            },
-        };
+                throw new UsageException("infer: give --prompt TEXT or --prompt-tokens N (one of them)");
+            }
 
-        var options = new InferenceHostOptions
-        {
-            Worker = CurrentProcessWorker(),
-            Log = line.Has("verbose") ? l => context.Error.WriteLine("llama.cpp: " + l) : null,
-            Warning = w => context.Error.WriteLine("edgelm: warning: " + w),
-        };
-        var printer = new RecordPrinter(context.Out, line.Format);
-        IProgress<InferenceProgress>? progress = context.Progress();
-        foreach (InferenceResult result in InferenceRunner.Run(request, context.Cancellation, options, progress))
-        {
+            Usage.Check(() => EnergyArguments.RequireMeasureEnergy(parse.GetValue(energy), parse.GetValue(energySource), parse.GetValue(meter),
+                parse.Given(baseline) ? parse.GetValue(baseline) : null), "infer");
+            var request = new RunSettings
+            {
+                ModelPath = parse.GetValue(model)!,
+                Prompt = parse.GetValue(prompt),
+                PromptTokens = parse.GetValue(promptTokens),
+                ChatTemplate = parse.GetValue(chatTemplate),
+                MaxTokens = parse.GetValue(maxTokens) ?? defaults.MaxTokens,
+                Threads = parse.GetValue(threads),
+                ContextSize = parse.GetValue(contextSize),
+                BatchSize = parse.GetValue(batchSize),
+                GpuLayers = parse.GetValue(gpuLayers) ?? defaults.GpuLayers,
+                FlashAttention = parse.GetValue(flashAttention) switch
+                {
+                    "on" => FlashAttention.On,
+                    "off" => FlashAttention.Off,
+                    _ => FlashAttention.Auto,
+                },
+                Temperature = parse.GetValue(temperature) ?? defaults.Temperature,
+                TopK = parse.GetValue(topK) ?? defaults.TopK,
+                TopP = parse.GetValue(topP) ?? defaults.TopP,
+                MinP = parse.GetValue(minP) ?? defaults.MinP,
+                Seed = parse.GetValue(seed) ?? defaults.Seed,
+                StopAtEos = parse.GetValue(stopAtEos),
+                Repeat = parse.GetValue(repeat) ?? defaults.Repeat,
+                Warmup = parse.GetValue(warmup) ?? defaults.Warmup,
+                IncludeWarmup = parse.GetValue(includeWarmup),
+                MeasureEnergy = parse.GetValue(energy),
+                EnergySource = parse.GetValue(energySource),
+                Meter = parse.GetValue(meter),
+                BaselineSeconds = parse.GetValue(baseline) ?? defaults.BaselineSeconds,
+                InProcess = parse.GetValue(inProcess),
+                NativeDirectory = context.NativeDirectory,
+            };
+            var options = new InferenceHostOptions { Worker = CurrentProcessWorker(), Log = context.Log, Warning = context.Warning };
+            RecordPrinter printer = context.Printer();
+            foreach (InferenceResult result in InferenceRunner.Run(request, context.Cancellation, options, context.Progress()))
+            {
+                context.ClearProgress();
+                printer.Print(result);
+            }
+
             context.ClearProgress();
-            printer.Print(result);
-        }
-
-        context.ClearProgress();
-        return 0;
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>This very program in worker mode: `dotnet edgelm.dll worker`, or the apphost `edgelm worker`.</summary>
@@ -88,5 +112,23 @@ internal static class InferCommand
         return Path.GetFileNameWithoutExtension(program) == "dotnet"
             ? new WorkerLaunch(program, new[] { assembly, "worker" })
             : new WorkerLaunch(program, new[] { "worker" });
+    }
+}
+
+/// <summary>Core's refusal of what the command line asked for, as a command-line error (exit 2).</summary>
+internal static class Usage
+{
+    public static void Check(Action check, string command) => Check(() => { check(); return true; }, command);
+
+    public static T Check<T>(Func<T> check, string command)
+    {
+        try
+        {
+            return check();
+        }
+        catch (EdgeLmArgumentException e)
+        {
+            throw new UsageException($"{command}: {e.Message}");
+        }
     }
 }

@@ -1,18 +1,19 @@
+using System.CommandLine;
 using EdgeLm.Core.Worker;
-using EdgeLm.Core.Host;
 
 namespace EdgeLm.Cli.Commands;
 
 /// <summary>
 /// edgelm worker: the child process that runs models for `edgelm infer`, the cmdlets and benchmarks, speaking
-/// the line protocol of WorkerMessage on stdin/stdout. Not for people. The native folder comes from
-/// --native-dir or, as the host passes it, EDGELM_LLAMA_DIR.
+/// the line protocol of WorkerMessage on stdin/stdout. Not for people, so hidden from help. The native folder
+/// comes from --native-dir or, as the host passes it, EDGELM_LLAMA_DIR.
 /// </summary>
 internal static class WorkerCommand
 {
-    public static int Run(string[] args)
+    public static Command Create(GlobalOptions globals)
     {
-        var line = CommandLine.Parse("worker", args, Array.Empty<string>(), Array.Empty<string>());
-        return WorkerServer.ServeStandardStreams(line.Get("native-dir"));
+        var command = new Command("worker", "The worker process edgelm and the module start (a JSON line protocol on stdin/stdout); not for people.") { Hidden = true };
+        command.SetAction(parse => WorkerServer.ServeStandardStreams(parse.GetValue(globals.NativeDirectory)));
+        return command;
     }
 }

@@ -34,19 +34,23 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
     [Parameter(ParameterSetName = SweepSet)] public int[]? PromptTokens { get; set; }
     [Parameter(ParameterSetName = SweepSet)] public int[]? GenerationTokens { get; set; }
     [Parameter(ParameterSetName = SweepSet)] public int[]? Depth { get; set; }
-    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(1, int.MaxValue)] public int Repetitions { get; set; } = 3;
-    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0, int.MaxValue)] public int Warmups { get; set; } = 1;
+    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(1, int.MaxValue)] public int Repetitions { get; set; } = BenchmarkPlan.DefaultRepetitions;
+    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0, int.MaxValue)] public int Warmups { get; set; } = BenchmarkPlan.DefaultWarmups;
     [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.0, double.MaxValue)] public double CooldownSeconds { get; set; }
     [Parameter(ParameterSetName = SweepSet)] public SwitchParameter MeasureEnergy { get; set; }
-    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.0, double.MaxValue)] public double BaselineSeconds { get; set; } = 10;
+    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.0, double.MaxValue)] public double BaselineSeconds { get; set; } = BenchmarkPlan.DefaultBaselineSeconds;
 
-    /// <summary>The results file (JSONL); with -Plan, overrides the plan's output.</summary>
+    /// <summary>The results file (JSONL); with -Plan, overrides the plan's output. Without one, results are only written to the pipeline.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
 
     [Parameter]
     public SwitchParameter Resume { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NativeLibraryPath { get; set; }
 
     private readonly List<string> _models = new();
 
@@ -61,14 +65,15 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
     protected override void EndProcessing()
     {
         string? output = OutputPath is null ? null : ResolveFileSystemPath(OutputPath, nameof(OutputPath));
+        string? nativeDirectory = NativeLibraryPath is null ? null : ResolveFileSystemPath(NativeLibraryPath, nameof(NativeLibraryPath));
         LoadedPlan plan;
         try
         {
-            plan = ParameterSetName == PlanSet ? PlanReader.Read(ResolveFileSystemPath(Plan, nameof(Plan))) : SweepPlan(output);
+            plan = ParameterSetName == PlanSet ? PlanReader.Read(ResolveFileSystemPath(Plan, nameof(Plan))) : Sweep().ToPlan();
         }
         catch (EdgeLm.Core.EdgeLmException e)
         {
-            ThrowTerminatingError(ToErrorRecord(e, Plan));
+            ThrowTerminatingError(ToErrorRecord(e, ParameterSetName == PlanSet ? Plan : null));
             return;
         }
 
@@ -78,6 +83,7 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
             {
                 OutputPath = output,
                 Resume = Resume.IsPresent,
+                NativeDirectory = nativeDirectory,
                 Notice = call.WriteWarning,
                 Host = new InferenceHostOptions
                 {
@@ -94,33 +100,22 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
         });
     }
 
-    // The parameters as a plan, validated the same way (as YAML, so errors read the same).
-    private LoadedPlan SweepPlan(string? output)
+    private BenchmarkSweep Sweep() => new()
     {
-        if (output is null)
-        {
-            throw new EdgeLm.Core.EdgeLmArgumentException("NoOutput", "a sweep needs -OutputPath for its results file");
-        }
-
-        static string List(IEnumerable<int>? values, string fallback) => values is null ? fallback : "[" + string.Join(", ", values) + "]";
-        string yaml = string.Join("\n", new[]
-        {
-            "models:",
-            string.Join("\n", _models.Select(m => $"  - path: '{m.Replace("'", "''")}'")),
-            Threads is null ? null : $"threads: {List(Threads, "")}",
-            ContextSize is null ? null : $"contexts: {List(ContextSize, "")}",
-            $"gpuLayers: {List(GpuLayers, "[0]")}",
-            $"promptTokens: {List(PromptTokens, "[128]")}",
-            $"generationTokens: {List(GenerationTokens, "[128]")}",
-            $"depths: {List(Depth, "[0]")}",
-            $"repetitions: {Repetitions}",
-            $"warmups: {Warmups}",
-            CooldownSeconds > 0 ? $"cooldown: {{ seconds: {CooldownSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} }}" : null,
-            $"energy: {(MeasureEnergy.IsPresent ? "true" : "false")}",
-            $"baselineSeconds: {BaselineSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-        }.OfType<string>());
-        return PlanReader.Parse(yaml, Path.Combine(SessionState.Path.CurrentFileSystemLocation.Path, "(parameters)"));
-    }
+        Models = _models,
+        Threads = Threads,
+        GpuLayers = GpuLayers,
+        Contexts = ContextSize,
+        PromptTokens = PromptTokens,
+        GenerationTokens = GenerationTokens,
+        Depths = Depth,
+        Repetitions = Repetitions,
+        Warmups = Warmups,
+        CooldownSeconds = CooldownSeconds,
+        MeasureEnergy = MeasureEnergy.IsPresent,
+        BaselineSeconds = IsBound(nameof(BaselineSeconds)) ? BaselineSeconds : null,
+        Folder = SessionState.Path.CurrentFileSystemLocation.Path,
+    };
 
     private sealed class BenchmarkProgressWriter(CoreCall call) : IProgress<BenchmarkProgress>
     {

@@ -138,6 +138,7 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
         WorkerLaunch? worker = null;
         try
         {
+            EdgeLm.Core.Energy.EnergyArguments.RequireMeasureEnergy(MeasureEnergy.IsPresent, EnergySource, Meter, IsBound(nameof(BaselineSeconds)) ? BaselineSeconds : null);
             worker = InProcess.IsPresent ? null : WorkerHost.Find();
         }
         catch (EdgeLmException e)

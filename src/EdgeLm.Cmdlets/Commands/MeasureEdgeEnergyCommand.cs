@@ -49,64 +49,35 @@ public sealed class MeasureEdgeEnergyCommand : EdgeLmCmdlet
     protected override void EndProcessing()
     {
         var options = new EnergyOptions { Root = ResolveRoot(Root), Source = Source, Meter = Meter, Interval = TimeSpan.FromMilliseconds(IntervalMs) };
-        EnergySession? session = null;
+        ErrorRecord? scriptError = null;
         try
         {
-            // Discovery and the baseline run off the pipeline thread (cancellable); the script block must run on it.
-            session = RunCore(call =>
-            {
-                EnergySession opened = EnergySession.Open(options);
-                foreach (string warning in opened.Selection.Warnings)
+            // Core measures on the worker thread; the script block must run on the pipeline thread, so it is handed there.
+            EnergyMeasurement measurement = RunCore(call => EnergyMeasurements.Measure(options, BaselineSeconds,
+                ParameterSetName == DurationSet ? Duration : null,
+                ParameterSetName == ScriptSet ? _ => call.InvokeOnPipeline(() =>
                 {
-                    call.WriteVerbose(warning);
-                }
-
-                return opened;
-            });
-            double? idle = null;
-            if (BaselineSeconds > 0)
+                    ScriptOutcome outcome = RunScript();
+                    scriptError = outcome.Error;
+                    return new WorkloadOutcome(outcome.ExitCode, outcome.Error?.Exception.Message);
+                }) : null,
+                status => call.WriteProgress(new ProgressRecord(1, "Measure-EdgeEnergy", status) { PercentComplete = -1 }),
+                call.CancellationToken));
+            foreach (string warning in (measurement.Warnings ?? string.Empty).Split("; ", StringSplitOptions.RemoveEmptyEntries))
             {
-                EnergySession s = session;
-                idle = RunCore(call =>
-                {
-                    call.WriteProgress(new ProgressRecord(1, "Measure-EdgeEnergy", $"idle baseline ({BaselineSeconds:0.#} s)") { PercentComplete = -1 });
-                    return s.MeasureBaseline(BaselineSeconds, call.CancellationToken);
-                });
-            }
-
-            long from = session.Begin();
-            ScriptOutcome? outcome = null;
-            if (ParameterSetName == ScriptSet)
-            {
-                outcome = RunScript();
-            }
-            else
-            {
-                RunCore(call => call.CancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(Duration)));
-                StopToken.ThrowIfCancellationRequested();
-            }
-
-            EnergyMeasurement measurement = session.End(from, idle, BaselineSeconds > 0 ? BaselineSeconds : null, outcome?.ExitCode);
-            if (outcome is not null)
-            {
-                measurement.Succeeded = outcome.Error is null && outcome.ExitCode is null or 0;
-                measurement.ErrorMessage = outcome.Error?.Exception.Message;
+                WriteVerbose(warning);
             }
 
             // The measurement first: a block that threw still cost energy, and with -ErrorAction Stop the error ends the pipeline.
             WriteObject(measurement);
-            if (outcome?.Error is ErrorRecord error)
+            if (scriptError is not null)
             {
-                WriteError(error);
+                WriteError(scriptError);
             }
         }
         catch (Exception e) when (e is EdgeLm.Core.EdgeLmException)
         {
             ReportError(e, Source);
-        }
-        finally
-        {
-            session?.Dispose();
         }
     }
 

@@ -11,12 +11,6 @@ namespace EdgeLm.Cmdlets.Commands;
 [OutputType(typeof(ModelInfo))]
 public sealed class NewEdgeSyntheticModelCommand : EdgeLmCmdlet
 {
-    private static readonly string[] DimensionParameters =
-    {
-        nameof(Layers), nameof(EmbeddingSize), nameof(FeedForwardSize), nameof(Heads), nameof(KvHeads),
-        nameof(VocabularySize), nameof(ContextLength),
-    };
-
     /// <summary>A named shape; with custom dimensions, the shape whose other dimensions they start from.</summary>
     [Parameter(Position = 0)]
     [ArgumentCompleter(typeof(SyntheticShapeCompleter))]
@@ -51,6 +45,10 @@ public sealed class NewEdgeSyntheticModelCommand : EdgeLmCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int ContextLength { get; set; }
 
+    /// <summary>Output weights tied to the input embedding (-TiedOutput:$false unties a shape that ties them).</summary>
+    [Parameter]
+    public SwitchParameter TiedOutput { get; set; }
+
     [Parameter]
     [ArgumentCompleter(typeof(QuantizationCompleter))]
     [ValidateNotNullOrEmpty]
@@ -80,7 +78,17 @@ public sealed class NewEdgeSyntheticModelCommand : EdgeLmCmdlet
         SyntheticShape shape;
         try
         {
-            shape = ChooseShape();
+            shape = SyntheticShapes.Resolve(Shape, new SyntheticShapeOverrides
+            {
+                Layers = Bound(nameof(Layers), Layers),
+                EmbeddingSize = Bound(nameof(EmbeddingSize), EmbeddingSize),
+                FeedForwardSize = Bound(nameof(FeedForwardSize), FeedForwardSize),
+                Heads = Bound(nameof(Heads), Heads),
+                KvHeads = Bound(nameof(KvHeads), KvHeads),
+                VocabularySize = Bound(nameof(VocabularySize), VocabularySize),
+                ContextLength = Bound(nameof(ContextLength), ContextLength),
+                TiedOutput = IsBound(nameof(TiedOutput)) ? TiedOutput.IsPresent : null,
+            });
         }
         catch (EdgeLm.Core.EdgeLmException e)
         {
@@ -120,23 +128,5 @@ public sealed class NewEdgeSyntheticModelCommand : EdgeLmCmdlet
         });
     }
 
-    // The named shape, or 'custom' from the given dimensions with the named shape's for the rest.
-    private SyntheticShape ChooseShape()
-    {
-        SyntheticShape baseShape = SyntheticShapes.Get(Shape);
-        if (!DimensionParameters.Any(IsBound))
-        {
-            return baseShape;
-        }
-
-        return SyntheticShapes.Custom(
-            IsBound(nameof(Layers)) ? Layers : baseShape.Layers,
-            IsBound(nameof(EmbeddingSize)) ? EmbeddingSize : baseShape.EmbeddingSize,
-            IsBound(nameof(FeedForwardSize)) ? FeedForwardSize : baseShape.FeedForwardSize,
-            IsBound(nameof(Heads)) ? Heads : baseShape.Heads,
-            IsBound(nameof(KvHeads)) ? KvHeads : baseShape.KvHeads,
-            IsBound(nameof(VocabularySize)) ? VocabularySize : baseShape.VocabularySize,
-            IsBound(nameof(ContextLength)) ? ContextLength : baseShape.ContextLength,
-            baseShape.TiedOutput);
-    }
+    private int? Bound(string parameter, int value) => IsBound(parameter) ? value : null;
 }

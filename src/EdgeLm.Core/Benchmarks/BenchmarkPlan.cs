@@ -6,18 +6,27 @@ namespace EdgeLm.Core.Benchmarks;
 /// </summary>
 public sealed class BenchmarkPlan
 {
+    // The defaults of a plan file, of Invoke-EdgeBenchmark's sweep parameters and of edgelm bench's options.
+    public const int DefaultGpuLayers = 0;
+    public const int DefaultPromptTokens = 128;
+    public const int DefaultGenerationTokens = 128;
+    public const int DefaultDepth = 0;
+    public const int DefaultRepetitions = 3;
+    public const int DefaultWarmups = 1;
+    public const double DefaultBaselineSeconds = 10;
+
     public List<PlanModel> Models { get; set; } = new();
     public List<int> Threads { get; set; } = new();
-    public List<int> GpuLayers { get; set; } = new() { 0 };
+    public List<int> GpuLayers { get; set; } = new() { DefaultGpuLayers };
     public List<int> Contexts { get; set; } = new();
-    public List<int> PromptTokens { get; set; } = new() { 128 };
-    public List<int> GenerationTokens { get; set; } = new() { 128 };
-    public List<int> Depths { get; set; } = new() { 0 };
-    public int Repetitions { get; set; } = 3;
-    public int Warmups { get; set; } = 1;
+    public List<int> PromptTokens { get; set; } = new() { DefaultPromptTokens };
+    public List<int> GenerationTokens { get; set; } = new() { DefaultGenerationTokens };
+    public List<int> Depths { get; set; } = new() { DefaultDepth };
+    public int Repetitions { get; set; } = DefaultRepetitions;
+    public int Warmups { get; set; } = DefaultWarmups;
     public PlanCooldown? Cooldown { get; set; }
     public bool Energy { get; set; }
-    public double BaselineSeconds { get; set; } = 10;
+    public double BaselineSeconds { get; set; } = DefaultBaselineSeconds;
     /// <summary>Results file (JSONL); relative paths are relative to the plan file.</summary>
     public string? Output { get; set; }
     /// <summary>Where synthetic models are generated and cached; relative to the plan file. Default: the EdgeLm cache.</summary>

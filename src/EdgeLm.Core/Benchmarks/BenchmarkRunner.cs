@@ -11,11 +11,14 @@ namespace EdgeLm.Core.Benchmarks;
 /// <summary>How a benchmark runs beyond its plan.</summary>
 public sealed class BenchmarkOptions
 {
-    /// <summary>The results file; null = the plan's output.</summary>
+    /// <summary>The results file; null = the plan's output. With neither, results are only returned, not saved.</summary>
     public string? OutputPath { get; set; }
 
     /// <summary>Skip runs whose RunKey is already in the results file.</summary>
     public bool Resume { get; set; }
+
+    /// <summary>The folder of llama.cpp's libraries for the runs and for generating synthetic models; null = the default.</summary>
+    public string? NativeDirectory { get; set; }
 
     public InferenceHostOptions Host { get; set; } = new();
 
@@ -39,31 +42,41 @@ public static class BenchmarkRunner
     public static IEnumerable<InferenceResult> Run(LoadedPlan loaded, BenchmarkOptions options, IProgress<BenchmarkProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        string output = options.OutputPath ?? (loaded.Plan.Output is string planned ? Path.Combine(loaded.Folder, planned) : null)
-            ?? throw new EdgeLmArgumentException("NoOutput", $"{loaded.File} names no 'output' file; give -OutputPath (--out)");
+        string? output = options.OutputPath ?? (loaded.Plan.Output is string planned ? Path.Combine(loaded.Folder, planned) : null);
+        if (output is null && options.Resume)
+        {
+            throw new EdgeLmArgumentException("ResumeWithoutOutput", "-Resume (--resume) continues a results file; name it with -OutputPath (--out) or the plan's 'output'");
+        }
+
         IReadOnlyList<RunConfiguration> configurations = BenchmarkMatrix.Expand(loaded);
         // Opened now, so a results file that cannot be written or would be mixed into is refused before any run.
-        ResultStore store = ResultStore.Open(output, options.Resume);
+        ResultStore? store = output is null ? null : ResultStore.Open(output, options.Resume);
+        if (store is null)
+        {
+            options.Notice?.Invoke("no results file: the runs are not saved and cannot be resumed; give -OutputPath (--out) to keep them");
+        }
+
         return RunOpened(loaded, configurations, store, options, progress, cancellationToken);
     }
 
-    private static IEnumerable<InferenceResult> RunOpened(LoadedPlan loaded, IReadOnlyList<RunConfiguration> configurations, ResultStore store,
+    private static IEnumerable<InferenceResult> RunOpened(LoadedPlan loaded, IReadOnlyList<RunConfiguration> configurations, ResultStore? store,
         BenchmarkOptions options, IProgress<BenchmarkProgress>? progress, CancellationToken cancellationToken)
     {
         BenchmarkPlan plan = loaded.Plan;
+        IReadOnlySet<string> saved = store?.Keys ?? new HashSet<string>();
         using (store)
         using (var host = new InferenceHost(options.Host))
         {
-            if (store.Repaired is string repaired)
+            if (store?.Repaired is string repaired)
             {
                 options.Notice?.Invoke($"{store.Path}: {repaired}");
             }
 
             int total = configurations.Count * plan.Repetitions;
-            int done = configurations.Sum(c => Enumerable.Range(1, plan.Repetitions).Count(r => store.Keys.Contains(c.RunKey(r))));
+            int done = configurations.Sum(c => Enumerable.Range(1, plan.Repetitions).Count(r => saved.Contains(c.RunKey(r))));
             if (done > 0)
             {
-                options.Notice?.Invoke($"resuming: {done} of {total} runs are already in {store.Path}");
+                options.Notice?.Invoke($"resuming: {done} of {total} runs are already in {store!.Path}");
             }
 
             var clock = Stopwatch.StartNew();
@@ -71,7 +84,7 @@ public static class BenchmarkRunner
             bool first = true;
             foreach (RunConfiguration configuration in configurations)
             {
-                int[] pending = Enumerable.Range(1, plan.Repetitions).Where(r => !store.Keys.Contains(configuration.RunKey(r))).ToArray();
+                int[] pending = Enumerable.Range(1, plan.Repetitions).Where(r => !saved.Contains(configuration.RunKey(r))).ToArray();
                 if (pending.Length == 0)
                 {
                     continue;
@@ -86,16 +99,20 @@ public static class BenchmarkRunner
                 }
 
                 first = false;
-                string modelPath = EnsureModel(configuration.Model, loaded, Report, cancellationToken);
+                string modelPath = EnsureModel(configuration.Model, loaded, options.NativeDirectory, Report, cancellationToken);
                 foreach (int repetition in pending)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     Report($"run {repetition} of {plan.Repetitions}");
                     // Warm-ups once per configuration, before its first measured run here.
-                    RunSettings request = configuration.Settings(modelPath, plan) with { Warmup = repetition == pending[0] ? plan.Warmups : 0 };
+                    RunSettings request = configuration.Settings(modelPath, plan) with
+                    {
+                        Warmup = repetition == pending[0] ? plan.Warmups : 0,
+                        NativeDirectory = options.NativeDirectory,
+                    };
                     foreach (InferenceResult result in host.Run(request, null, cancellationToken, new RunLabel(configuration.RunKey(repetition), repetition)))
                     {
-                        store.Append(result);
+                        store?.Append(result);
                         done++;
                         ranHere++;
                         yield return result;
@@ -108,7 +125,7 @@ public static class BenchmarkRunner
     }
 
     /// <summary>The model file: as given, or the synthetic model from the cache, generated the first time.</summary>
-    private static string EnsureModel(ModelChoice model, LoadedPlan loaded, Action<string> report, CancellationToken cancellationToken)
+    private static string EnsureModel(ModelChoice model, LoadedPlan loaded, string? nativeDirectory, Action<string> report, CancellationToken cancellationToken)
     {
         if (model.Path is not null)
         {
@@ -142,6 +159,7 @@ public static class BenchmarkRunner
             Quantization = model.Quantization!,
             OutputPath = partial,
             Force = true,
+            NativeDirectory = nativeDirectory,
         }, null, cancellationToken);
         File.Move(partial, file, overwrite: true);
         return file;

@@ -54,7 +54,11 @@ public static class PlanReader
         return new LoadedPlan(plan, file, folder);
     }
 
-    private static void Validate(BenchmarkPlan plan, PlanPositions at, string folder)
+    /// <summary>
+    /// The checks every plan passes, from a file or from a sweep's parameters; <paramref name="at"/> says where a
+    /// refused value came from (a line and column, or a parameter).
+    /// </summary>
+    internal static void Validate(BenchmarkPlan plan, IPlanSource at, string folder)
     {
         NotEmpty(plan.Models.Count, at, "models");
         for (int i = 0; i < plan.Models.Count; i++)
@@ -74,7 +78,7 @@ public static class PlanReader
                 }
                 catch (EdgeLmInvalidFileException e)
                 {
-                    throw at.Error("PlanModelNotFound", $"model {resolved}: {e.Message}", "models", i, "path");
+                    throw at.Error("PlanModelNotFound", e.Message.StartsWith(resolved, StringComparison.Ordinal) ? e.Message : $"model {resolved}: {e.Message}", "models", i, "path");
                 }
 
                 if (model.Quantizations.Count > 0)
@@ -142,7 +146,7 @@ public static class PlanReader
         }
     }
 
-    private static void NotEmpty(int count, PlanPositions at, params object[] path)
+    private static void NotEmpty(int count, IPlanSource at, params object[] path)
     {
         if (count == 0)
         {
@@ -150,7 +154,7 @@ public static class PlanReader
         }
     }
 
-    private static void AtLeast(IEnumerable<int> values, int minimum, PlanPositions at, string key)
+    private static void AtLeast(IEnumerable<int> values, int minimum, IPlanSource at, string key)
     {
         foreach (int value in values)
         {
@@ -184,11 +188,11 @@ public static class PlanReader
     internal static string At(string file, Mark mark) => $"{file} line {mark.Line}, column {mark.Column}";
 
     /// <summary>Line and column of plan nodes, for errors found after deserialization.</summary>
-    private sealed class PlanPositions(string file, YamlMappingNode? root)
+    private sealed class PlanPositions(string file, YamlMappingNode? root) : IPlanSource
     {
         public bool Has(string key) => root?.Children.ContainsKey(new YamlScalarNode(key)) == true;
 
-        public EdgeLmInvalidFileException Error(string errorId, string message, params object[] path)
+        public EdgeLmException Error(string errorId, string message, params object[] path)
         {
             YamlNode? node = root;
             YamlNode? found = root;
@@ -212,6 +216,16 @@ public static class PlanReader
             return new EdgeLmInvalidFileException(file, errorId, $"{At(file, mark)}: {message}");
         }
     }
+}
+
+/// <summary>Where a plan's values came from, so a refusal can say where to fix it.</summary>
+internal interface IPlanSource
+{
+    /// <summary>Whether the plan gave this top-level key (an axis it did not give keeps its default).</summary>
+    bool Has(string key);
+
+    /// <summary>The exception for a refused value at <paramref name="path"/> (keys and list indexes from the plan's root).</summary>
+    EdgeLmException Error(string errorId, string message, params object[] path);
 }
 
 /// <summary>A validated plan and where it came from (relative paths in it are relative to that folder).</summary>

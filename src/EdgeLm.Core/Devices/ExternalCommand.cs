@@ -6,7 +6,7 @@ namespace EdgeLm.Core.Devices;
 /// Board tools (nvidia-smi, vcgencmd, nvpmodel) found on a PATH and run with a timeout. A tool that is absent
 /// is normal (null, no warning); one that fails or hangs gives null and a warning.
 /// </summary>
-public sealed class ExternalCommand
+internal sealed class ExternalCommand
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private readonly string _searchPath;

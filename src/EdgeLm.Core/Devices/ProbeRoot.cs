@@ -5,7 +5,7 @@ namespace EdgeLm.Core.Devices;
 /// (`--root`, `-Root`). A file that is missing or unreadable is never an exception: the read returns null
 /// and, where the file was expected, the reason joins <see cref="Warnings"/>.
 /// </summary>
-public sealed class ProbeRoot
+internal sealed class ProbeRoot
 {
     private readonly List<string> _warnings = new();
     private readonly HashSet<string> _denied = new(StringComparer.Ordinal);

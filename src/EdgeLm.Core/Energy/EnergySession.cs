@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Energy;
 /// (Measure-EdgeEnergy, edgelm energy) or every inference run (-MeasureEnergy, --energy). An idle baseline is the
 /// mean power of a window with nothing running; inference reuses one baseline per process and source.
 /// </summary>
-public sealed class EnergySession : IDisposable
+internal sealed class EnergySession : IDisposable
 {
     private const int FewSamples = 10;
     private static readonly ConcurrentDictionary<string, (double Watts, double Seconds)> Baselines = new(StringComparer.Ordinal);

@@ -12,7 +12,7 @@ namespace EdgeLm.Core.Energy;
 /// StatusSNS.ENERGY.Power), command=/usr/local/bin/read-watts (run per sample, so at 1 Hz).
 /// Plugs update about once a second, so they are read at 1 Hz.
 /// </summary>
-public sealed class MeterSource : IEnergySource
+internal sealed class MeterSource : IEnergySource
 {
     public const string Variable = "EDGELM_METER";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };

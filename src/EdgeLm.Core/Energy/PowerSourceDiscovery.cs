@@ -36,7 +36,7 @@ public static class PowerSourceDiscovery
         return Discover(root, new ExternalCommand(options.SearchPath), options.Meter ?? Environment.GetEnvironmentVariable(MeterSource.Variable));
     }
 
-    public static PowerSourceSet Discover(ProbeRoot root, ExternalCommand commands, string? meter)
+    internal static PowerSourceSet Discover(ProbeRoot root, ExternalCommand commands, string? meter)
     {
         var found = new List<(IEnergySource? Source, PowerSourceInfo Info)>();
         if (!string.IsNullOrWhiteSpace(meter))

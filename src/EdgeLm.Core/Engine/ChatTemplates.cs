@@ -8,7 +8,7 @@ namespace EdgeLm.Core.Engine;
 /// Chat templates as llama.cpp applies them (llama_chat_apply_template): by built-in name (chatml, llama3, ...)
 /// or a model's own template text, which llama.cpp recognises by its contents.
 /// </summary>
-public static unsafe class ChatTemplates
+internal static unsafe class ChatTemplates
 {
     /// <summary>The name that asks for the model's own template (tokenizer.chat_template).</summary>
     public const string ModelTemplate = "model";

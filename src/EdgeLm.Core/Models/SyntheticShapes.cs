@@ -21,6 +21,30 @@ public static class SyntheticShapes
             $"there is no synthetic shape '{name}'; use one of {string.Join(", ", Names)}, or give custom dimensions");
     }
 
+    /// <summary>
+    /// The named shape with the given dimensions changed (New-EdgeSyntheticModel -Layers ..., edgelm model synth
+    /// --layers ...): the named shape itself when nothing is changed, else a 'custom' shape, validated.
+    /// </summary>
+    public static SyntheticShape Resolve(string name, SyntheticShapeOverrides? overrides = null)
+    {
+        SyntheticShape shape = Get(name);
+        if (overrides is null || overrides == new SyntheticShapeOverrides())
+        {
+            return shape;
+        }
+
+        return Custom(
+            overrides.Layers ?? shape.Layers,
+            overrides.EmbeddingSize ?? shape.EmbeddingSize,
+            overrides.FeedForwardSize ?? shape.FeedForwardSize,
+            overrides.Heads ?? shape.Heads,
+            overrides.KvHeads ?? shape.KvHeads,
+            overrides.VocabularySize ?? shape.VocabularySize,
+            overrides.ContextLength ?? shape.ContextLength,
+            overrides.TiedOutput ?? shape.TiedOutput,
+            shape.RopeFreqBase);
+    }
+
     public static SyntheticShape Custom(int layers, int embeddingSize, int feedForwardSize, int heads, int kvHeads,
         int vocabularySize, int contextLength, bool tiedOutput, float ropeFreqBase = 10000f)
     {
@@ -61,4 +85,19 @@ public static class SyntheticShapes
         public float RopeFreqBase { get; set; }
         public bool TiedOutput { get; set; }
     }
+}
+
+/// <summary>Dimensions that replace a named shape's; null keeps the shape's own.</summary>
+public sealed record SyntheticShapeOverrides
+{
+    public int? Layers { get; init; }
+    public int? EmbeddingSize { get; init; }
+    public int? FeedForwardSize { get; init; }
+    public int? Heads { get; init; }
+    public int? KvHeads { get; init; }
+    public int? VocabularySize { get; init; }
+    public int? ContextLength { get; init; }
+
+    /// <summary>Whether the output matrix is the input embedding (no separate output weights).</summary>
+    public bool? TiedOutput { get; init; }
 }

@@ -117,8 +117,7 @@ public sealed record RunSettings
         Require(TopP is >= 0 and <= 1, "InvalidTopP", $"TopP is {TopP}; use a probability from 0 to 1 (1 is off)");
         Require(MinP is >= 0 and <= 1, "InvalidMinP", $"MinP is {MinP}; use a probability from 0 (off) to 1");
         Require(Repeat <= MaxRuns && Warmup <= MaxRuns, "TooManyRuns", $"{Math.Max(Repeat, Warmup)} runs of one prompt is more than {MaxRuns}; run fewer");
-        Require(MeasureEnergy || (EnergySource is null && Meter is null), "EnergyOptionWithoutEnergy",
-            $"{(EnergySource is not null ? "EnergySource" : "Meter")} is given but energy is not measured; add -MeasureEnergy (--energy) or drop it");
+        Energy.EnergyArguments.RequireMeasureEnergy(MeasureEnergy, EnergySource, Meter, null);
         if (PromptTokens is int count)
         {
             Require(Prompt is null, "PromptAndPromptTokens", "give either a prompt or a number of prompt tokens, not both");

@@ -4,7 +4,7 @@ using EdgeLm.Tests.Support;
 
 namespace EdgeLm.Tests.Cli;
 
-/// <summary>The `edgelm` contract of shared/docs/cli.md, in process and as a real process.</summary>
+/// <summary>The `edgelm` contract of docs/cli.md, in process and as a real process.</summary>
 [Collection(TinyModelCollection.Name)]
 public sealed class CliTests : IDisposable
 {
@@ -177,13 +177,7 @@ public sealed class CliTests : IDisposable
         return path;
     }
 
-    private static (int Exit, string Out, string Err) InProcess(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = Program.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) InProcess(params string[] args) => ProcessRunner.EdgelmInProcess(args);
 }
 
 /// <summary>edgelm power-sources and energy, as a process.</summary>

@@ -25,7 +25,7 @@ public sealed class HostileSettingsTests
         { "prompt-tokens 2^31-1", "ContextBeyondTraining", "more than" },
         { "max-tokens 1e9", "ContextBeyondTraining", "1000000000 tokens" },
         { "context 2^31-1", "ContextBeyondTraining", "a context of 2147483647" },
-        { "energy-source without energy", "EnergyOptionWithoutEnergy", "MeasureEnergy" },
+        { "energy-source without energy", "EnergySettingWithoutMeasureEnergy", "MeasureEnergy" },
     };
 
     [Theory]

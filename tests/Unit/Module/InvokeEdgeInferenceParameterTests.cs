@@ -75,6 +75,17 @@ public sealed class InvokeEdgeInferenceParameterTests : IDisposable
         Assert.True(File.Exists(Path.Combine(ModuleLayout.BinDir, "edgelm.dll")), "bin/edgelm.dll (the worker) is missing");
         Assert.True(File.Exists(Path.Combine(ModuleLayout.BinDir, "edgelm.runtimeconfig.json")));
         Assert.True(File.Exists(Path.Combine(ModuleLayout.BinDir, "edgelm.deps.json")));
+
+        // Every assembly the worker's deps.json names (System.CommandLine too) is beside it, so it starts.
+        using var deps = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(ModuleLayout.BinDir, "edgelm.deps.json")));
+        string[] missing = deps.RootElement.GetProperty("targets").EnumerateObject().SelectMany(t => t.Value.EnumerateObject())
+            .Where(library => library.Value.TryGetProperty("runtime", out _))
+            .SelectMany(library => library.Value.GetProperty("runtime").EnumerateObject().Select(r => Path.GetFileName(r.Name)))
+            .Where(file => !File.Exists(Path.Combine(ModuleLayout.BinDir, file)))
+            .ToArray();
+        Assert.True(missing.Length == 0, "the worker's assemblies missing from bin/: " + string.Join(", ", missing));
+        var help = EdgeLm.Tests.Support.ProcessRunner.Run("dotnet", new[] { Path.Combine(ModuleLayout.BinDir, "edgelm.dll"), "worker", "--help" });
+        Assert.Equal(0, help.Exit);
     }
 
     private IEnumerable<CustomAttributeData> Parameter(string name) =>

@@ -25,6 +25,15 @@ public static class ProcessRunner
         return (process.ExitCode, stdout.Result, stderr);
     }
 
+    /// <summary>The edgelm CLI in this process (EdgeLm.Cli.Program.Run), with what it wrote to stdout and stderr.</summary>
+    public static (int Exit, string Out, string Err) EdgelmInProcess(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = EdgeLm.Cli.Program.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
     /// <summary>The edgelm CLI built beside the tests, as its own process.</summary>
     public static (int Exit, string Out, string Err) Edgelm(params string[] args) =>
         Run("dotnet", args.Prepend(Path.Combine(AppContext.BaseDirectory, "edgelm.dll")));
