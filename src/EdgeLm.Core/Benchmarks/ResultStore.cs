@@ -123,7 +123,7 @@ public sealed class ResultStore : IDisposable
     {
         try
         {
-            return JsonSerializer.Deserialize<InferenceResult>(line);
+            return JsonSerializer.Deserialize(line, RecordJson.Text.InferenceResult);
         }
         catch (JsonException)
         {
