@@ -136,7 +136,7 @@ internal sealed class ResultStore : IDisposable
     {
         try
         {
-            InferenceResult? record = JsonSerializer.Deserialize<InferenceResult>(line);
+            InferenceResult? record = JsonSerializer.Deserialize(line, RecordJson.Text.InferenceResult);
             return string.IsNullOrEmpty(record?.RunId) ? null : record;
         }
         catch (JsonException)

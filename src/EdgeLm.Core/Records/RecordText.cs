@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace EdgeLm;
 
@@ -11,9 +13,6 @@ namespace EdgeLm;
 /// </summary>
 public static class RecordText
 {
-    // Relaxed escaping: JSON Lines for files and pipes, not HTML, so '+' and '<' stay readable.
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static IReadOnlyList<PropertyInfo> Properties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
 
@@ -22,21 +21,31 @@ public static class RecordText
         ? flat.Fields
         : Properties(record.GetType()).Select(p => new KeyValuePair<string, object?>(p.Name, p.GetValue(record))).ToArray();
 
+    /// <summary>
+    /// One line of JSON: a record of this layer by its generated contract (<see cref="RecordJson"/>); a flat record,
+    /// or a record of a layer above (a budget verdict), as its fields in order, each value by its scalar contract.
+    /// </summary>
     public static string ToJsonLine(object record)
     {
-        if (record is not IFlatRecord flat)
+        RecordJson json = RecordJson.Text;
+        if (record is not IFlatRecord && json.GetTypeInfo(record.GetType()) is { Kind: JsonTypeInfoKind.Object } contract)
         {
-            return JsonSerializer.Serialize(record, record.GetType(), Json);
+            return JsonSerializer.Serialize(record, contract);
         }
 
-        var node = new System.Text.Json.Nodes.JsonObject();
-        foreach ((string name, object? value) in flat.Fields)
+        var node = new JsonObject();
+        foreach ((string name, object? value) in FieldsOf(record))
         {
-            node[name] = value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), Json);
+            node[name] = value is null ? null : JsonSerializer.SerializeToNode(value, ScalarContract(json, value.GetType()));
         }
 
-        return node.ToJsonString(Json);
+        return node.ToJsonString(json.Options);
     }
+
+    private static JsonTypeInfo ScalarContract(RecordJson json, Type type) =>
+        json.GetTypeInfo(type) is { Kind: JsonTypeInfoKind.None } contract
+            ? contract
+            : throw new NotSupportedException($"a record field holds a {type.FullName}; record fields hold single values (text, numbers, booleans, times)");
 
     public static string CsvHeader(Type type) => string.Join(",", Properties(type).Select(p => CsvField(p.Name)));
 

@@ -1,7 +1,6 @@
 using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace EdgeLm.Core.Worker;
 
@@ -15,12 +14,6 @@ internal sealed class WorkerMessage
     public const string HelloType = "hello", RunType = "run", CancelType = "cancel", ProgressType = "progress",
         ResultType = "result", ErrorType = "error", CancelledType = "cancelled";
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public string Type { get; set; } = string.Empty;
     public WorkerHello? Hello { get; set; }
     public RunOrder? Run { get; set; }
@@ -28,7 +21,7 @@ internal sealed class WorkerMessage
     public RunMeasurement? Result { get; set; }
     public WorkerError? Error { get; set; }
 
-    public string ToLine() => JsonSerializer.Serialize(this, Options);
+    public string ToLine() => JsonSerializer.Serialize(this, WorkerJson.Default.WorkerMessage);
 
     /// <summary>The message on <paramref name="line"/>, or null when the line is not one (stray output).</summary>
     public static WorkerMessage? Parse(string line)
@@ -40,7 +33,7 @@ internal sealed class WorkerMessage
 
         try
         {
-            return JsonSerializer.Deserialize<WorkerMessage>(line, Options);
+            return JsonSerializer.Deserialize(line, WorkerJson.Default.WorkerMessage);
         }
         catch (JsonException)
         {

@@ -99,9 +99,11 @@ public sealed class CliTests : IDisposable
     {
         var run = InProcess("model", "info", "--model", _tiny.Path);
 
+        // The module's default ModelInfo view: parameters as an SI count, at most 80 columns.
         Assert.Equal(0, run.Exit);
-        Assert.Contains("ParameterCount", run.Out);
-        Assert.Contains(_tiny.Info.ParameterCount.ToString(), run.Out);
+        Assert.Contains("Params", run.Out);
+        Assert.Contains(FormattableString.Invariant($"{_tiny.Info.ParameterCount / 1000.0:0.#} K"), run.Out);
+        Assert.All(run.Out.Split('\n'), line => Assert.True(line.Length <= 80, line));
     }
 
     [Fact]
@@ -266,10 +268,10 @@ public sealed class DeviceCliTests
         var run = ProcessRunner.Run("dotnet", new[] { Path.Combine(AppContext.BaseDirectory, "edgelm.dll"), "device", "--root", Fixture("raspberry-pi-5-8gb") },
             new Dictionary<string, string> { ["EDGELM_DEVICE_NAME"] = "pi5-kitchen", ["PATH"] = Path.Combine(Fixture("raspberry-pi-5-8gb"), "bin") + ":/usr/bin:/bin" });
 
+        // The module's device table: the board by its catalog name (the model string and CPU are in --format json).
         Assert.Equal(0, run.Exit);
         Assert.Contains("pi5-kitchen", run.Out);
-        Assert.Contains("Raspberry Pi 5 Model B Rev 1.0", run.Out);
-        Assert.Contains("4x Cortex-A76", run.Out);
+        Assert.Contains("Raspberry Pi 5 8GB", run.Out);
     }
 
     [Fact]

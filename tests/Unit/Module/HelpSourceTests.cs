@@ -34,7 +34,7 @@ public sealed class HelpSourceTests
     public void TheShippedAssemblyHasTheCmdletsTheManifestExports()
     {
         // The reader must see every cmdlet, or the checks below would pass on nothing.
-        var manifest = PsDataFile.Parse(File.ReadAllText(Path.Combine(ModuleLayout.SourceModuleDir, "EdgeLm.psd1")));
+        var manifest = PsDataFile.Read(Path.Combine(ModuleLayout.SourceModuleDir, "EdgeLm.psd1"));
         var exported = ((IEnumerable<object?>)manifest["CmdletsToExport"]!).Cast<string>().Order(StringComparer.Ordinal);
         Assert.Equal(exported, Cmdlets.Select(c => c.Name));
     }

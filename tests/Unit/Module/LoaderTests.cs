@@ -118,9 +118,12 @@ public sealed class LoaderTests : IClassFixture<LoaderFixture>
     {
         Assembly runtime = _loader.Private("System.Runtime");
         Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(runtime));
-        // System.Management.Automation is PowerShell's to provide: the private context never looks in bin/ for it.
+        // System.Management.Automation is PowerShell's to provide: the private context never looks in bin/ for it and
+        // gets the default context's, as in pwsh (this process has the PowerShell SDK's, through the test project).
         Assert.False(File.Exists(Path.Combine(ModuleLayout.BinDir, "System.Management.Automation.dll")));
-        Assert.Throws<FileNotFoundException>(() => _loader.Private("System.Management.Automation"));
+        Assembly sma = _loader.Private("System.Management.Automation");
+        Assert.Same(typeof(System.Management.Automation.PSObject).Assembly, sma);
+        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(sma));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class ManifestTests
     private static readonly string[] ExportKeys = { "CmdletsToExport", "FunctionsToExport", "AliasesToExport", "VariablesToExport" };
 
     private static Dictionary<string, object?> Manifest() =>
-        PsDataFile.Parse(File.ReadAllText(Path.Combine(ModuleLayout.SourceModuleDir, "EdgeLm.psd1")));
+        PsDataFile.Read(Path.Combine(ModuleLayout.SourceModuleDir, "EdgeLm.psd1"));
 
     private static string[] Strings(Dictionary<string, object?> manifest, string key)
     {
