@@ -24,6 +24,7 @@ public static class Summaries
             }
 
             summary.Runs = group.Count();
+            summary.ContendedRuns = group.Any(r => r.Contended is not null) ? group.Count(r => r.Contended == true) : null;
             var noisy = new List<string>();
             foreach (string figure in figures)
             {

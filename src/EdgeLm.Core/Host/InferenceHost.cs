@@ -87,13 +87,16 @@ public sealed class InferenceHost : IDisposable
             string timestamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
             RunMeasurement measured;
             ThermalObservation thermal;
+            ContentionObservation contention;
             using (ThermalMonitor monitor = ThermalMonitor.Start())
+            using (ContentionMonitor others = ContentionMonitor.Start(settings.ThreadCount))
             {
                 energy?.Edge();
                 measured = Measure(backend, order,
                     p => progress?.Report(new InferenceProgress(info.ModelName, number, runs, warmup, p.Phase, p.Tokens, p.MaxTokens)), cancellationToken);
                 energy?.Edge();
                 thermal = monitor.Stop();
+                contention = others.Stop();
             }
 
             // Hashing reads the whole file: after the first run, so it neither warms the page cache before the
@@ -112,7 +115,7 @@ public sealed class InferenceHost : IDisposable
 
             RunEnergyFigures? joules = energy?.Measure(measured, baseline: settings.BaselineSeconds > 0);
             yield return InferenceRecord.Build(settings, measured, info, backend, sha, timestamp,
-                repetition: warmup ? number : number - settings.Warmup, warmup, thermal, _bandwidth.Value, joules, warmup ? null : label);
+                repetition: warmup ? number : number - settings.Warmup, warmup, thermal, contention, _bandwidth.Value, joules, warmup ? null : label);
         }
     }
 

@@ -10,12 +10,12 @@ internal sealed record RunLabel(string RunKey, int Repetition);
 
 /// <summary>
 /// A run's record, built in this one place: the resolved settings, the worker's measurement, the model's
-/// description, the backend, the thermal and energy observations of the host, and identity.
+/// description, the backend, the thermal, contention and energy observations of the host, and identity.
 /// </summary>
 internal static class InferenceRecord
 {
     public static InferenceResult Build(RunSettings settings, RunMeasurement measured, ModelInfo info, IRunBackend backend,
-        string sha256, string timestamp, int repetition, bool warmup, ThermalObservation thermal, double? bandwidth,
+        string sha256, string timestamp, int repetition, bool warmup, ThermalObservation thermal, ContentionObservation contention, double? bandwidth,
         RunEnergyFigures? energy, RunLabel? label)
     {
         string? prompt = settings.PromptTokens is null ? settings.Prompt : null;
@@ -95,6 +95,10 @@ internal static class InferenceRecord
             MaxTemperatureCelsius = thermal.MaxTemperatureCelsius,
             MinCpuFrequencyMHz = thermal.MinCpuFrequencyMHz,
             Throttled = thermal.Throttled,
+            CpuPressurePercent = contention.CpuPressurePercent,
+            StealPercent = contention.StealPercent,
+            ExtraRunnableTasks = contention.ExtraRunnableTasks,
+            Contended = contention.Contended,
             Output = measured.Output,
         };
     }

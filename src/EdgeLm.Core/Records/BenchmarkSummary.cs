@@ -47,6 +47,9 @@ public sealed class BenchmarkSummary : IFlatRecord
     /// <summary>Measured runs (warm-ups never count).</summary>
     public int Runs { get; set; }
 
+    /// <summary>Measured runs that shared the CPU with another load (InferenceResult.Contended); null when no run says.</summary>
+    public int? ContendedRuns { get; set; }
+
     // Figure statistics: null when no run of this configuration has the figure.
     public double? DecodeTokensPerSecondMean { get; set; }
     public double? DecodeTokensPerSecondStdDev { get; set; }
@@ -148,6 +151,7 @@ public sealed class BenchmarkSummary : IFlatRecord
     {
         var fields = Keys.Fields(this).ToList();
         fields.Add(new("Runs", Runs));
+        fields.Add(new("ContendedRuns", ContendedRuns));
         IEnumerable<string> figures = FigureColumns ?? Figures.Where(f => StatisticNames.Any(s => TypedRecord.Get(this, f + s) is not null));
         foreach (string figure in figures)
         {

@@ -103,5 +103,15 @@ public sealed class InferenceResult
     public double? MinCpuFrequencyMHz { get; set; }
     public bool? Throttled { get; set; }
 
+    // Contention (watched by the host during the run; null where the kernel does not say)
+    /// <summary>Share of the run's time some task waited for a CPU (/proc/pressure/cpu "some"), percent.</summary>
+    public double? CpuPressurePercent { get; set; }
+    /// <summary>Share of CPU time the hypervisor took (steal) during the run, percent.</summary>
+    public double? StealPercent { get; set; }
+    /// <summary>The most runnable tasks seen beyond the run's own threads.</summary>
+    public int? ExtraRunnableTasks { get; set; }
+    /// <summary>True when the run shared the CPU enough to move its figures (see docs/records.md for the thresholds).</summary>
+    public bool? Contended { get; set; }
+
     public string Output { get; set; } = string.Empty;
 }

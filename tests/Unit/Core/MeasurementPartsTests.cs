@@ -167,7 +167,7 @@ public sealed class InferenceRecordTests
 
         measured.ModelLoadMs = 40;
         InferenceResult r = InferenceRecord.Build(new RunSettings { MaxTokens = 101 }, measured, info, new FakeBackend(), "sha", "t", 1, false,
-            new EdgeLm.Core.Devices.ThermalObservation(61.5, 1500, true), bandwidth: 20e9, energy: null, label: null);
+            new EdgeLm.Core.Devices.ThermalObservation(61.5, 1500, true), new EdgeLm.Core.Devices.ContentionObservation(12.5, 0, 1), bandwidth: 20e9, energy: null, label: null);
 
         // 1000 KV bytes per position, mean position 100 + 101/2 = 150.5.
         Assert.Equal(500_000_000 + 150_500, r.DecodeBytesPerToken);
@@ -175,11 +175,15 @@ public sealed class InferenceRecordTests
         Assert.Equal(61.5, r.MaxTemperatureCelsius);
         Assert.Equal(1500, r.MinCpuFrequencyMHz);
         Assert.True(r.Throttled);
+        Assert.Equal(12.5, r.CpuPressurePercent);
+        Assert.Equal(1, r.ExtraRunnableTasks);
+        Assert.True(r.Contended);
         Assert.Equal(12.5 + 40, r.LoadMs);
 
         InferenceResult unmeasured = InferenceRecord.Build(new RunSettings(), new RunMeasurement { DecodeTokensPerSecond = 20 }, info,
-            new FakeBackend(), "sha", "t", 1, false, new EdgeLm.Core.Devices.ThermalObservation(null, null, null), bandwidth: null, energy: null, label: null);
+            new FakeBackend(), "sha", "t", 1, false, new EdgeLm.Core.Devices.ThermalObservation(null, null, null), new EdgeLm.Core.Devices.ContentionObservation(null, null, null), bandwidth: null, energy: null, label: null);
         Assert.Null(unmeasured.BandwidthUtilization);
+        Assert.Null(unmeasured.Contended);
     }
 
     private sealed class FakeBackend : IRunBackend
@@ -193,5 +197,57 @@ public sealed class InferenceRecordTests
         public bool Serves(RunSettings settings) => true;
         public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
         public void Dispose() { }
+    }
+}
+
+/// <summary>Contention from snapshot trees: pressure and steal differenced over the run, runnable tasks beyond the run's own.</summary>
+public sealed class ContentionMonitorTests : IDisposable
+{
+    private readonly TempFolder _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public void StealRunnableAndPressureComeFromTheRunsDifferences()
+    {
+        Write(pressureMicroseconds: 1_000_000, steal: 100, other: 10_000, running: 3);
+        using var monitor = EdgeLm.Core.Devices.ContentionMonitor.Start(ownThreads: 2, _root.Path);
+        Write(pressureMicroseconds: 1_000_000 + 500_000_000, steal: 150, other: 10_950, running: 6);
+
+        var seen = monitor.Stop();
+
+        Assert.Equal(50.0 / 1000 * 100, seen.StealPercent!.Value, 9);
+        Assert.Equal(6 - 2 - 1, seen.ExtraRunnableTasks);
+        Assert.Equal(100, seen.CpuPressurePercent); // 500 s of waiting within a shorter run: capped at all of it
+        Assert.True(seen.Contended);
+    }
+
+    [Fact]
+    public void AQuietRunIsNotContendedAndAMachineWithoutTheFilesSaysNothing()
+    {
+        Write(pressureMicroseconds: 5, steal: 0, other: 1000, running: 1);
+        using (var monitor = EdgeLm.Core.Devices.ContentionMonitor.Start(ownThreads: 4, _root.Path))
+        {
+            var quiet = monitor.Stop();
+            Assert.Equal(0, quiet.ExtraRunnableTasks);
+            Assert.False(quiet.Contended);
+        }
+
+        using var empty = new TempFolder();
+        using var none = EdgeLm.Core.Devices.ContentionMonitor.Start(ownThreads: 1, empty.Path);
+        var unknown = none.Stop();
+        Assert.Null(unknown.CpuPressurePercent);
+        Assert.Null(unknown.StealPercent);
+        Assert.Null(unknown.ExtraRunnableTasks);
+        Assert.Null(unknown.Contended);
+    }
+
+    private void Write(long pressureMicroseconds, long steal, long other, int running)
+    {
+        Directory.CreateDirectory(Path.Combine(_root.Path, "proc", "pressure"));
+        File.WriteAllText(Path.Combine(_root.Path, "proc", "pressure", "cpu"),
+            $"some avg10=0.00 avg60=0.00 avg300=0.00 total={pressureMicroseconds}\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+        File.WriteAllText(Path.Combine(_root.Path, "proc", "stat"),
+            $"cpu  {other} 0 0 0 0 0 0 {steal} 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\nprocs_running {running}\nprocs_blocked 0\n");
     }
 }
