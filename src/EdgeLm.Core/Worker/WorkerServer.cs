@@ -1,5 +1,7 @@
 using EdgeLm.Core.Engine;
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using EdgeLm.Core.Native;
 
 namespace EdgeLm.Core.Worker;
@@ -50,12 +52,8 @@ public static class WorkerServer
         using (session)
         {
             LlamaRuntimeInfo runtime = session.Runtime;
-            writer.Send(new WorkerMessage
-            {
-                Type = WorkerMessage.HelloType,
-                Hello = new WorkerHello(Environment.ProcessId, runtime.LlamaVersion, runtime.Backend, runtime.NativeDirectory,
-                    ChatTemplates.BuiltIn().ToArray()),
-            });
+            writer.Send(HelloLine(new WorkerHello(Environment.ProcessId, runtime.LlamaVersion, runtime.Backend, runtime.NativeDirectory,
+                ChatTemplates.BuiltIn().ToArray())));
 
             var runs = new BlockingCollection<RunSpec>();
             var cancellation = new CancelSignal();
@@ -116,12 +114,70 @@ public static class WorkerServer
         runs.CompleteAdding();
     }
 
+    /// <summary>
+    /// The hello line, written by hand: the serializer's first use builds its view of every message type by
+    /// reflection, and even Utf8JsonWriter's default encoder sets up tables the JIT must compile; either took
+    /// longer than the rest of the worker's start. <see cref="WorkerMessage.Parse"/> reads it like any message.
+    /// </summary>
+    internal static string HelloLine(WorkerHello hello)
+    {
+        var json = new StringBuilder(1024);
+        json.Append("{\"Type\":");
+        Quote(json, WorkerMessage.HelloType);
+        json.Append(",\"Hello\":{\"ProcessId\":").Append(hello.ProcessId.ToString(CultureInfo.InvariantCulture));
+        json.Append(",\"LlamaVersion\":");
+        Quote(json, hello.LlamaVersion);
+        json.Append(",\"Backend\":");
+        Quote(json, hello.Backend);
+        json.Append(",\"NativeDirectory\":");
+        Quote(json, hello.NativeDirectory);
+        json.Append(",\"ChatTemplates\":[");
+        for (int i = 0; i < hello.ChatTemplates.Length; i++)
+        {
+            if (i > 0)
+            {
+                json.Append(',');
+            }
+
+            Quote(json, hello.ChatTemplates[i]);
+        }
+
+        return json.Append("]}}").ToString();
+    }
+
+    /// <summary>A JSON string: quotes, backslashes and control characters escaped, everything else as it is.</summary>
+    private static void Quote(StringBuilder json, string text)
+    {
+        json.Append('"');
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '"':
+                    json.Append("\\\"");
+                    break;
+                case '\\':
+                    json.Append("\\\\");
+                    break;
+                case < ' ':
+                    json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    json.Append(c);
+                    break;
+            }
+        }
+
+        json.Append('"');
+    }
+
     /// <summary>Serialises whole lines from the run thread and progress callbacks.</summary>
     private sealed class MessageWriter(TextWriter output)
     {
-        public void Send(WorkerMessage message)
+        public void Send(WorkerMessage message) => Send(message.ToLine());
+
+        public void Send(string line)
         {
-            string line = message.ToLine();
             lock (this)
             {
                 try
