@@ -190,7 +190,8 @@ public sealed class WorkerClient : IDisposable
                 throw Died(model);
             }
 
-            WorkerMessage? message = WorkerMessage.Parse(line);
+            // The hello, the first line, is read without the serializer: its first use would count in WorkerStartMs.
+            WorkerMessage? message = WorkerServer.ReadHello(line) ?? WorkerMessage.Parse(line);
             if (message is null)
             {
                 Log(line);

@@ -2,6 +2,7 @@ using EdgeLm.Core.Engine;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using EdgeLm.Core.Native;
 
 namespace EdgeLm.Core.Worker;
@@ -143,6 +144,44 @@ public static class WorkerServer
         }
 
         return json.Append("]}}").ToString();
+    }
+
+    /// <summary>
+    /// The hello on <paramref name="line"/>, read without the reflection-based serializer (whose first use in the
+    /// host took longer than the worker's whole start), or null when the line is not a hello.
+    /// </summary>
+    internal static WorkerMessage? ReadHello(string line)
+    {
+        if (!line.StartsWith("{\"Type\":\"hello\"", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(line);
+            JsonElement hello = document.RootElement.GetProperty(nameof(WorkerMessage.Hello));
+            JsonElement templates = hello.GetProperty(nameof(WorkerHello.ChatTemplates));
+            var names = new string[templates.GetArrayLength()];
+            for (int i = 0; i < names.Length; i++)
+            {
+                names[i] = templates[i].GetString() ?? string.Empty;
+            }
+
+            return new WorkerMessage
+            {
+                Type = WorkerMessage.HelloType,
+                Hello = new WorkerHello(hello.GetProperty(nameof(WorkerHello.ProcessId)).GetInt32(),
+                    hello.GetProperty(nameof(WorkerHello.LlamaVersion)).GetString() ?? string.Empty,
+                    hello.GetProperty(nameof(WorkerHello.Backend)).GetString() ?? string.Empty,
+                    hello.GetProperty(nameof(WorkerHello.NativeDirectory)).GetString() ?? string.Empty,
+                    names),
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A JSON string: quotes, backslashes and control characters escaped, everything else as it is.</summary>

@@ -41,4 +41,28 @@ public sealed class WorkerHelloTests
 
         Assert.Empty(message!.Hello!.ChatTemplates);
     }
+
+    [Theory]
+    [InlineData("/home/ü ser/\"quoted\"/back\\slash")]
+    [InlineData("")]
+    public void TheHostReadsTheHelloWithoutTheSerializer(string text)
+    {
+        var hello = new WorkerHello(9, "0.5.0" + text, "cpu:zen4", text, new[] { "chatml", text });
+
+        WorkerMessage? message = WorkerServer.ReadHello(WorkerServer.HelloLine(hello));
+
+        Assert.Equal(WorkerMessage.HelloType, message!.Type);
+        Assert.Equal(hello with { ChatTemplates = message.Hello!.ChatTemplates }, message.Hello);
+        Assert.Equal(hello.ChatTemplates, message.Hello.ChatTemplates);
+    }
+
+    [Theory]
+    [InlineData("{\"Type\":\"error\",\"Error\":{\"Kind\":\"native\",\"ErrorId\":\"X\",\"Message\":\"m\"}}")]
+    [InlineData("{\"Type\":\"hello\",\"Hello\":{\"ProcessId\":\"not a number\"}}")]
+    [InlineData("{\"Type\":\"hello\"")]
+    [InlineData("llama.cpp printed this")]
+    public void AnythingElseIsLeftToTheSerializer(string line)
+    {
+        Assert.Null(WorkerServer.ReadHello(line));
+    }
 }
