@@ -174,9 +174,17 @@ public sealed class WorkerClient : IDisposable
             Send(new WorkerMessage { Type = WorkerMessage.CancelType });
             ThreadPool.QueueUserWorkItem(_ =>
             {
-                if (!_process.WaitForExit((int)CancelGrace.TotalMilliseconds) && _phase != "idle")
+                try
                 {
-                    TryKill();
+                    if (!_process.WaitForExit((int)CancelGrace.TotalMilliseconds) && _phase != "idle")
+                    {
+                        TryKill();
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // The client was disposed meanwhile (its process with it): nothing left to stop. Unhandled, this
+                    // would end the host process.
                 }
             });
         });
