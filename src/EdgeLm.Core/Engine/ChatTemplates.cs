@@ -23,7 +23,19 @@ internal static unsafe class ChatTemplates
             count = NativeMethods.llama_chat_builtin_templates(p, (nuint)names.Length);
         }
 
-        return names.Take(count).Select(n => Marshal.PtrToStringUTF8(n) ?? string.Empty).Where(n => n.Length > 0).ToArray();
+        // A loop rather than LINQ over IntPtr: the worker's hello lists these, and generic code over a value type
+        // is compiled at run time.
+        var result = new List<string>(Math.Min(count, names.Length));
+        for (int i = 0; i < count && i < names.Length; i++)
+        {
+            string? name = Marshal.PtrToStringUTF8(names[i]);
+            if (!string.IsNullOrEmpty(name))
+            {
+                result.Add(name);
+            }
+        }
+
+        return result.ToArray();
     }
 
     /// <summary>

@@ -29,16 +29,17 @@ internal sealed unsafe class LlamaContext : IDisposable
         Options = options;
         Memory = memory;
         _abortHandle = GCHandle.Alloc(_abort);
-        NativeMethods.llama_set_abort_callback(Pointer, &OnAbort, GCHandle.ToIntPtr(_abortHandle));
+        NativeMethods.llama_set_abort_callback(handle, &OnAbort, GCHandle.ToIntPtr(_abortHandle));
     }
 
     public LlamaModel Model { get; }
-    public ContextOptions Options { get; }
+    public ContextOptions Options { get; private set; }
 
     /// <summary>The KV cache and compute buffers llama.cpp allocated for this context.</summary>
     public ContextMemory Memory { get; }
 
-    internal IntPtr Pointer => _handle.DangerousGetHandle();
+    /// <summary>The llama_context*, for the sampler.</summary>
+    internal LlamaContextHandle Handle => _handle;
 
     public static LlamaContext Create(LlamaModel model, ContextOptions options)
     {
@@ -51,40 +52,56 @@ internal sealed unsafe class LlamaContext : IDisposable
         parameters.n_threads_batch = options.ThreadsBatch;
         parameters.flash_attn_type = (int)options.FlashAttention;
         parameters.no_perf = 0; // we report llama.cpp's own counters beside ours
-        IntPtr context;
+        LlamaContextHandle context;
         ContextMemory memory;
         using (LogCapture log = LlamaLog.Capture())
         {
-            context = NativeMethods.llama_init_from_model(model.Pointer, parameters);
+            context = NativeMethods.llama_init_from_model(model.Handle, parameters);
             memory = ContextMemory.FromLog(log.Lines);
         }
 
-        if (context == IntPtr.Zero)
+        if (context.IsInvalid)
         {
+            context.Dispose();
             string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
             throw new EdgeLmException("ContextCreateFailed",
                 $"llama.cpp could not create a context of {options.ContextSize} tokens for {model.Path} " +
                 $"(out of memory? try a smaller context). llama.cpp said: {said}");
         }
 
-        return new LlamaContext(new LlamaContextHandle(context), model, options, memory);
+        context.KeepAlive(model.Handle);
+        return new LlamaContext(context, model, options, memory);
     }
 
+    /// <summary>
+    /// Changes the threads used for generation and for prompt batches without rebuilding the context (as llama-bench
+    /// does between runs): llama_set_n_threads takes effect at the next decode; KV cache and buffers stay.
+    /// </summary>
+    public void SetThreads(int threads, int threadsBatch)
+    {
+        NativeMethods.llama_set_n_threads(_handle, threads, threadsBatch);
+        Options = Options with { Threads = threads, ThreadsBatch = threadsBatch };
+    }
+
+    /// <summary>The threads llama.cpp uses now: (generation, prompt batches).</summary>
+    public (int Threads, int ThreadsBatch) EngineThreads =>
+        (NativeMethods.llama_n_threads(_handle), NativeMethods.llama_n_threads_batch(_handle));
+
     /// <summary>Empties the KV cache so the next run starts from nothing.</summary>
-    public void ClearMemory() => NativeMethods.llama_memory_clear(NativeMethods.llama_get_memory(Pointer), true);
+    public void ClearMemory() => NativeMethods.llama_memory_clear(NativeMethods.llama_get_memory(_handle), true);
 
     /// <summary>Waits until queued work is done: decoding may run asynchronously on a GPU.</summary>
-    public void Synchronize() => NativeMethods.llama_synchronize(Pointer);
+    public void Synchronize() => NativeMethods.llama_synchronize(_handle);
 
-    public void ResetCounters() => NativeMethods.llama_perf_context_reset(Pointer);
+    public void ResetCounters() => NativeMethods.llama_perf_context_reset(_handle);
 
     /// <summary>llama.cpp's counters; reading them waits for queued work, which llama.cpp accounts only at synchronization.</summary>
     public EngineCounters Counters
     {
         get
         {
-            NativeMethods.llama_synchronize(Pointer);
-            llama_perf_context_data data = NativeMethods.llama_perf_context(Pointer);
+            NativeMethods.llama_synchronize(_handle);
+            llama_perf_context_data data = NativeMethods.llama_perf_context(_handle);
             return new EngineCounters(data.t_p_eval_ms, data.n_p_eval, data.t_eval_ms, data.n_eval);
         }
     }
@@ -101,7 +118,7 @@ internal sealed unsafe class LlamaContext : IDisposable
             int status;
             fixed (int* p = part)
             {
-                status = NativeMethods.llama_decode(Pointer, NativeMethods.llama_batch_get_one(p, part.Length));
+                status = NativeMethods.llama_decode(_handle, NativeMethods.llama_batch_get_one(p, part.Length));
             }
 
             if (status == 2)

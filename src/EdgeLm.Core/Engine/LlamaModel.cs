@@ -9,17 +9,29 @@ internal sealed unsafe class LlamaModel : IDisposable
 {
     private readonly LlamaModelHandle _handle;
     private readonly IntPtr _vocab;
+    private bool _disposed;
 
     private LlamaModel(LlamaModelHandle handle, string path)
     {
         _handle = handle;
         Path = path;
-        _vocab = NativeMethods.llama_model_get_vocab(handle.DangerousGetHandle());
+        _vocab = NativeMethods.llama_model_get_vocab(handle);
     }
 
     public string Path { get; }
 
-    internal IntPtr Pointer => _handle.DangerousGetHandle();
+    /// <summary>The llama_model*, for the context that uses it.</summary>
+    internal LlamaModelHandle Handle => _handle;
+
+    /// <summary>The vocabulary belongs to the model: not to be used once the model is disposed.</summary>
+    private IntPtr Vocab
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _vocab;
+        }
+    }
 
     /// <summary>
     /// Loads weights (memory-mapped) with <paramref name="gpuLayers"/> layers offloaded (-1 = all), or with
@@ -31,28 +43,29 @@ internal sealed unsafe class LlamaModel : IDisposable
         llama_model_params parameters = NativeMethods.llama_model_default_params();
         parameters.n_gpu_layers = gpuLayers;
         parameters.vocab_only = vocabularyOnly ? (byte)1 : (byte)0;
-        IntPtr model = NativeMethods.llama_model_load_from_file(path, parameters);
-        if (model == IntPtr.Zero)
+        LlamaModelHandle model = NativeMethods.llama_model_load_from_file(path, parameters);
+        if (model.IsInvalid)
         {
+            model.Dispose();
             string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
             throw new EdgeLmInvalidFileException(path, "ModelLoadFailed",
                 $"llama.cpp could not load {path}. llama.cpp said: {said}");
         }
 
-        return new LlamaModel(new LlamaModelHandle(model), path);
+        return new LlamaModel(model, path);
     }
 
-    public string Description => ReadString((buf, size) => NativeMethods.llama_model_desc(Pointer, buf, size));
-    public long SizeBytes => (long)NativeMethods.llama_model_size(Pointer);
-    public long ParameterCount => (long)NativeMethods.llama_model_n_params(Pointer);
-    public int TrainedContext => NativeMethods.llama_model_n_ctx_train(Pointer);
-    public int Layers => NativeMethods.llama_model_n_layer(Pointer);
-    public int EmbeddingSize => NativeMethods.llama_model_n_embd(Pointer);
-    public int Heads => NativeMethods.llama_model_n_head(Pointer);
-    public int KvHeads => NativeMethods.llama_model_n_head_kv(Pointer);
-    public int VocabularySize => NativeMethods.llama_vocab_n_tokens(_vocab);
-    public string FileType => Marshal.PtrToStringUTF8(NativeMethods.llama_ftype_name(NativeMethods.llama_model_ftype(Pointer))) ?? string.Empty;
-    public string? ChatTemplate => Marshal.PtrToStringUTF8(NativeMethods.llama_model_chat_template(Pointer, IntPtr.Zero));
+    public string Description => ReadString((buf, size) => NativeMethods.llama_model_desc(_handle, buf, size));
+    public long SizeBytes => (long)NativeMethods.llama_model_size(_handle);
+    public long ParameterCount => (long)NativeMethods.llama_model_n_params(_handle);
+    public int TrainedContext => NativeMethods.llama_model_n_ctx_train(_handle);
+    public int Layers => NativeMethods.llama_model_n_layer(_handle);
+    public int EmbeddingSize => NativeMethods.llama_model_n_embd(_handle);
+    public int Heads => NativeMethods.llama_model_n_head(_handle);
+    public int KvHeads => NativeMethods.llama_model_n_head_kv(_handle);
+    public int VocabularySize => NativeMethods.llama_vocab_n_tokens(Vocab);
+    public string FileType => Marshal.PtrToStringUTF8(NativeMethods.llama_ftype_name(NativeMethods.llama_model_ftype(_handle))) ?? string.Empty;
+    public string? ChatTemplate => Marshal.PtrToStringUTF8(NativeMethods.llama_model_chat_template(_handle, IntPtr.Zero));
 
     /// <summary>Every metadata key and value as llama.cpp renders them (arrays summarised by llama.cpp).</summary>
     public IReadOnlyDictionary<string, string> Metadata
@@ -60,19 +73,19 @@ internal sealed unsafe class LlamaModel : IDisposable
         get
         {
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            int count = NativeMethods.llama_model_meta_count(Pointer);
+            int count = NativeMethods.llama_model_meta_count(_handle);
             for (int i = 0; i < count; i++)
             {
                 int index = i;
-                string key = ReadString((buf, size) => NativeMethods.llama_model_meta_key_by_index(Pointer, index, buf, size));
-                result[key] = ReadString((buf, size) => NativeMethods.llama_model_meta_val_str_by_index(Pointer, index, buf, size));
+                string key = ReadString((buf, size) => NativeMethods.llama_model_meta_key_by_index(_handle, index, buf, size));
+                result[key] = ReadString((buf, size) => NativeMethods.llama_model_meta_val_str_by_index(_handle, index, buf, size));
             }
 
             return result;
         }
     }
 
-    public bool IsEndOfGeneration(int token) => NativeMethods.llama_vocab_is_eog(_vocab, token);
+    public bool IsEndOfGeneration(int token) => NativeMethods.llama_vocab_is_eog(Vocab, token);
 
     /// <summary>
     /// A prompt of <paramref name="count"/> seeded random token ids, as llama-bench builds one: BOS first when
@@ -85,7 +98,7 @@ internal sealed unsafe class LlamaModel : IDisposable
         var candidates = new List<int>(vocabulary);
         for (int id = 0; id < vocabulary; id++)
         {
-            if ((NativeMethods.llama_vocab_get_attr(_vocab, id) & Ordinary) != 0 && !IsEndOfGeneration(id))
+            if ((NativeMethods.llama_vocab_get_attr(Vocab, id) & Ordinary) != 0 && !IsEndOfGeneration(id))
             {
                 candidates.Add(id);
             }
@@ -99,9 +112,9 @@ internal sealed unsafe class LlamaModel : IDisposable
         var random = new Random(unchecked((int)seed));
         var tokens = new int[count];
         int start = 0;
-        if (NativeMethods.llama_vocab_get_add_bos(_vocab) && count > 0)
+        if (NativeMethods.llama_vocab_get_add_bos(Vocab) && count > 0)
         {
-            tokens[0] = NativeMethods.llama_vocab_bos(_vocab);
+            tokens[0] = NativeMethods.llama_vocab_bos(Vocab);
             start = 1;
         }
 
@@ -125,7 +138,7 @@ internal sealed unsafe class LlamaModel : IDisposable
             fixed (byte* t = utf8)
             fixed (int* o = tokens)
             {
-                count = NativeMethods.llama_tokenize(_vocab, t, utf8.Length, o, capacity, addSpecial, parseSpecial);
+                count = NativeMethods.llama_tokenize(Vocab, t, utf8.Length, o, capacity, addSpecial, parseSpecial);
             }
 
             if (count >= 0)
@@ -150,7 +163,7 @@ internal sealed unsafe class LlamaModel : IDisposable
         int n;
         fixed (byte* b = small)
         {
-            n = NativeMethods.llama_token_to_piece(_vocab, token, b, small.Length, 0, false);
+            n = NativeMethods.llama_token_to_piece(Vocab, token, b, small.Length, 0, false);
         }
 
         if (n >= 0)
@@ -161,13 +174,18 @@ internal sealed unsafe class LlamaModel : IDisposable
         var large = new byte[-n];
         fixed (byte* b = large)
         {
-            n = NativeMethods.llama_token_to_piece(_vocab, token, b, large.Length, 0, false);
+            n = NativeMethods.llama_token_to_piece(Vocab, token, b, large.Length, 0, false);
         }
 
         return large[..Math.Max(n, 0)];
     }
 
-    public void Dispose() => _handle.Dispose();
+    /// <summary>Frees the model, or (while a context still uses it) lets that context's handle free it last.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _handle.Dispose();
+    }
 
     private delegate int Reader(byte* buffer, nuint size);
 

@@ -20,31 +20,43 @@ internal sealed unsafe class SamplerChain : IDisposable
     {
         Options = options;
         llama_sampler_chain_params parameters = NativeMethods.llama_sampler_chain_default_params();
-        IntPtr chain = NativeMethods.llama_sampler_chain_init(parameters);
-        _handle = new LlamaSamplerHandle(chain);
-        if (options.Temperature <= 0)
+        _handle = NativeMethods.llama_sampler_chain_init(parameters);
+        try
         {
-            NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_greedy());
-            return;
-        }
+            if (_handle.IsInvalid)
+            {
+                throw new EdgeLmException("SamplerCreateFailed", "llama.cpp could not create a sampler chain");
+            }
 
-        if (options.TopK > 0)
+            if (options.Temperature <= 0)
+            {
+                Add(NativeMethods.llama_sampler_init_greedy());
+                return;
+            }
+
+            if (options.TopK > 0)
+            {
+                Add(NativeMethods.llama_sampler_init_top_k(options.TopK));
+            }
+
+            if (options.TopP is > 0 and < 1)
+            {
+                Add(NativeMethods.llama_sampler_init_top_p(options.TopP, 1));
+            }
+
+            if (options.MinP > 0)
+            {
+                Add(NativeMethods.llama_sampler_init_min_p(options.MinP, 1));
+            }
+
+            Add(NativeMethods.llama_sampler_init_temp(options.Temperature));
+            Add(NativeMethods.llama_sampler_init_dist(options.Seed));
+        }
+        catch
         {
-            NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_top_k(options.TopK));
+            _handle.Dispose();
+            throw;
         }
-
-        if (options.TopP is > 0 and < 1)
-        {
-            NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_top_p(options.TopP, 1));
-        }
-
-        if (options.MinP > 0)
-        {
-            NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_min_p(options.MinP, 1));
-        }
-
-        NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_temp(options.Temperature));
-        NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_dist(options.Seed));
     }
 
     public SamplingOptions Options { get; }
@@ -53,17 +65,17 @@ internal sealed unsafe class SamplerChain : IDisposable
     public bool IsGreedy => Options.Temperature <= 0;
 
     /// <summary>Number of samplers in the chain (greedy alone, or top-k/top-p/min-p/temperature/distribution).</summary>
-    public int Length => NativeMethods.llama_sampler_chain_n(_handle.DangerousGetHandle());
+    public int Length => NativeMethods.llama_sampler_chain_n(_handle);
 
     /// <summary>Samples from the last logits of <paramref name="context"/> and accepts the token.</summary>
     public int Sample(LlamaContext context)
     {
         if (!IsGreedy)
         {
-            return NativeMethods.llama_sampler_sample(_handle.DangerousGetHandle(), context.Pointer, -1);
+            return NativeMethods.llama_sampler_sample(_handle, context.Handle, -1);
         }
 
-        float* logits = NativeMethods.llama_get_logits_ith(context.Pointer, -1);
+        float* logits = NativeMethods.llama_get_logits_ith(context.Handle, -1);
         if (logits is null)
         {
             throw new EdgeLmException("NoLogits", "llama.cpp returned no logits for the last token");
@@ -102,7 +114,22 @@ internal sealed unsafe class SamplerChain : IDisposable
         return index < 0 ? 0 : index; // NaN logits only: token 0, as llama.cpp's comparisons would leave it
     }
 
-    public void Reset() => NativeMethods.llama_sampler_reset(_handle.DangerousGetHandle());
+    public void Reset() => NativeMethods.llama_sampler_reset(_handle);
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>Adds a sampler to the chain, which owns it from then on: the chain frees it, its handle no longer does.</summary>
+    private void Add(LlamaSamplerHandle sampler)
+    {
+        using (sampler)
+        {
+            if (sampler.IsInvalid)
+            {
+                throw new EdgeLmException("SamplerCreateFailed", "llama.cpp could not create a sampler");
+            }
+
+            NativeMethods.llama_sampler_chain_add(_handle, sampler);
+            sampler.Transferred();
+        }
+    }
 }

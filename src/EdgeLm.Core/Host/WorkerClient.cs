@@ -174,9 +174,17 @@ internal sealed class WorkerClient : IDisposable
             Send(new WorkerMessage { Type = WorkerMessage.CancelType });
             ThreadPool.QueueUserWorkItem(_ =>
             {
-                if (!_process.WaitForExit((int)CancelGrace.TotalMilliseconds) && _phase != "idle")
+                try
                 {
-                    TryKill();
+                    if (!_process.WaitForExit((int)CancelGrace.TotalMilliseconds) && _phase != "idle")
+                    {
+                        TryKill();
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // The client was disposed meanwhile (its process with it): nothing left to stop. Unhandled, this
+                    // would end the host process.
                 }
             });
         });
@@ -190,7 +198,8 @@ internal sealed class WorkerClient : IDisposable
                 throw Died(model);
             }
 
-            WorkerMessage? message = WorkerMessage.Parse(line);
+            // The hello, the first line, is read without the serializer: its first use would count in WorkerStartMs.
+            WorkerMessage? message = WorkerServer.ReadHello(line) ?? WorkerMessage.Parse(line);
             if (message is null)
             {
                 Log(line);

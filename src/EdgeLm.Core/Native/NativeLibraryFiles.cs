@@ -38,10 +38,21 @@ internal static class NativeLibraryFiles
                 return plain;
             }
 
-            return Directory.EnumerateFiles(directory, $"lib{logicalName}.v*.so")
-                .Concat(Directory.EnumerateFiles(directory, $"lib{logicalName}.so.*"))
-                .OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal)
-                .FirstOrDefault();
+            // A loop rather than LINQ's ordering: this runs on every worker's start, where each generic
+            // instantiation is one more method to compile.
+            string? best = null;
+            foreach (string pattern in new[] { $"lib{logicalName}.v*.so", $"lib{logicalName}.so.*" })
+            {
+                foreach (string path in Directory.EnumerateFiles(directory, pattern))
+                {
+                    if (best is null || path.Length < best.Length || (path.Length == best.Length && string.CompareOrdinal(path, best) < 0))
+                    {
+                        best = path;
+                    }
+                }
+            }
+
+            return best;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

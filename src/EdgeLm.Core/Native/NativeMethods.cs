@@ -5,6 +5,10 @@ namespace EdgeLm.Core.Native;
 // P/Invoke declarations for the parts of llama.cpp 0.5.0's C API that benchmarking needs.
 // Library names are logical; LlamaLibrary's resolver maps them to files in the chosen native folder.
 // `const char*` results are returned as IntPtr: they belong to llama.cpp and must not be freed.
+// Objects we own (model, context, sampler) travel as LlamaHandle subclasses (SafeHandles.cs); only their free
+// functions, called from ReleaseHandle, take the raw pointer. Borrowed pointers (vocabulary, memory, devices)
+// stay IntPtr: llama.cpp frees them with their owner. llama_batch_get_one's batch is a view of our tokens and
+// is not freed.
 internal static unsafe partial class NativeMethods
 {
     internal const string Llama = "llama";
@@ -36,25 +40,25 @@ internal static unsafe partial class NativeMethods
 
     // --- model -----------------------------------------------------------------------------------------
     [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial IntPtr llama_model_load_from_file(string path, llama_model_params parameters);
+    internal static partial LlamaModelHandle llama_model_load_from_file(string path, llama_model_params parameters);
     [LibraryImport(Llama)] internal static partial void llama_model_free(IntPtr model);
-    [LibraryImport(Llama)] internal static partial IntPtr llama_model_get_vocab(IntPtr model);
-    [LibraryImport(Llama)] internal static partial int llama_model_n_ctx_train(IntPtr model);
-    [LibraryImport(Llama)] internal static partial int llama_model_n_embd(IntPtr model);
-    [LibraryImport(Llama)] internal static partial int llama_model_n_layer(IntPtr model);
-    [LibraryImport(Llama)] internal static partial int llama_model_n_head(IntPtr model);
-    [LibraryImport(Llama)] internal static partial int llama_model_n_head_kv(IntPtr model);
-    [LibraryImport(Llama)] internal static partial int llama_model_desc(IntPtr model, byte* buf, nuint bufSize);
-    [LibraryImport(Llama)] internal static partial ulong llama_model_size(IntPtr model);
-    [LibraryImport(Llama)] internal static partial ulong llama_model_n_params(IntPtr model);
-    [LibraryImport(Llama)] internal static partial int llama_model_ftype(IntPtr model);
+    [LibraryImport(Llama)] internal static partial IntPtr llama_model_get_vocab(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial int llama_model_n_ctx_train(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial int llama_model_n_embd(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial int llama_model_n_layer(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial int llama_model_n_head(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial int llama_model_n_head_kv(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial int llama_model_desc(LlamaModelHandle model, byte* buf, nuint bufSize);
+    [LibraryImport(Llama)] internal static partial ulong llama_model_size(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial ulong llama_model_n_params(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial int llama_model_ftype(LlamaModelHandle model);
     [LibraryImport(Llama)] internal static partial IntPtr llama_ftype_name(int ftype);
-    [LibraryImport(Llama)] internal static partial int llama_model_meta_count(IntPtr model);
-    [LibraryImport(Llama)] internal static partial int llama_model_meta_key_by_index(IntPtr model, int i, byte* buf, nuint bufSize);
-    [LibraryImport(Llama)] internal static partial int llama_model_meta_val_str_by_index(IntPtr model, int i, byte* buf, nuint bufSize);
+    [LibraryImport(Llama)] internal static partial int llama_model_meta_count(LlamaModelHandle model);
+    [LibraryImport(Llama)] internal static partial int llama_model_meta_key_by_index(LlamaModelHandle model, int i, byte* buf, nuint bufSize);
+    [LibraryImport(Llama)] internal static partial int llama_model_meta_val_str_by_index(LlamaModelHandle model, int i, byte* buf, nuint bufSize);
     [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int llama_model_meta_val_str(IntPtr model, string key, byte* buf, nuint bufSize);
-    [LibraryImport(Llama)] internal static partial IntPtr llama_model_chat_template(IntPtr model, IntPtr name);
+    internal static partial int llama_model_meta_val_str(LlamaModelHandle model, string key, byte* buf, nuint bufSize);
+    [LibraryImport(Llama)] internal static partial IntPtr llama_model_chat_template(LlamaModelHandle model, IntPtr name);
     [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial uint llama_model_quantize(string inputPath, string outputPath, llama_model_quantize_params* parameters);
 
@@ -77,33 +81,35 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama)] internal static partial int llama_chat_builtin_templates(IntPtr* output, nuint length);
 
     // --- context -------------------------------------------------------------------------------------------
-    [LibraryImport(Llama)] internal static partial IntPtr llama_init_from_model(IntPtr model, llama_context_params parameters);
+    [LibraryImport(Llama)] internal static partial LlamaContextHandle llama_init_from_model(LlamaModelHandle model, llama_context_params parameters);
     [LibraryImport(Llama)] internal static partial void llama_free(IntPtr context);
-    [LibraryImport(Llama)] internal static partial uint llama_n_ctx(IntPtr context);
-    [LibraryImport(Llama)] internal static partial uint llama_n_batch(IntPtr context);
-    [LibraryImport(Llama)] internal static partial int llama_n_threads(IntPtr context);
-    [LibraryImport(Llama)] internal static partial IntPtr llama_get_memory(IntPtr context);
+    [LibraryImport(Llama)] internal static partial uint llama_n_ctx(LlamaContextHandle context);
+    [LibraryImport(Llama)] internal static partial uint llama_n_batch(LlamaContextHandle context);
+    [LibraryImport(Llama)] internal static partial int llama_n_threads(LlamaContextHandle context);
+    [LibraryImport(Llama)] internal static partial int llama_n_threads_batch(LlamaContextHandle context);
+    [LibraryImport(Llama)] internal static partial void llama_set_n_threads(LlamaContextHandle context, int threads, int threadsBatch);
+    [LibraryImport(Llama)] internal static partial IntPtr llama_get_memory(LlamaContextHandle context);
     [LibraryImport(Llama)] internal static partial void llama_memory_clear(IntPtr memory, [MarshalAs(UnmanagedType.U1)] bool data);
     [LibraryImport(Llama)] internal static partial llama_batch llama_batch_get_one(int* tokens, int count);
-    [LibraryImport(Llama)] internal static partial int llama_decode(IntPtr context, llama_batch batch);
-    [LibraryImport(Llama)] internal static partial void llama_synchronize(IntPtr context);
-    [LibraryImport(Llama)] internal static partial float* llama_get_logits_ith(IntPtr context, int i);
+    [LibraryImport(Llama)] internal static partial int llama_decode(LlamaContextHandle context, llama_batch batch);
+    [LibraryImport(Llama)] internal static partial void llama_synchronize(LlamaContextHandle context);
+    [LibraryImport(Llama)] internal static partial float* llama_get_logits_ith(LlamaContextHandle context, int i);
     [LibraryImport(Llama)]
-    internal static partial void llama_set_abort_callback(IntPtr context, delegate* unmanaged[Cdecl]<IntPtr, byte> callback, IntPtr data);
-    [LibraryImport(Llama)] internal static partial llama_perf_context_data llama_perf_context(IntPtr context);
-    [LibraryImport(Llama)] internal static partial void llama_perf_context_reset(IntPtr context);
+    internal static partial void llama_set_abort_callback(LlamaContextHandle context, delegate* unmanaged[Cdecl]<IntPtr, byte> callback, IntPtr data);
+    [LibraryImport(Llama)] internal static partial llama_perf_context_data llama_perf_context(LlamaContextHandle context);
+    [LibraryImport(Llama)] internal static partial void llama_perf_context_reset(LlamaContextHandle context);
 
     // --- sampling ----------------------------------------------------------------------------------------
-    [LibraryImport(Llama)] internal static partial IntPtr llama_sampler_chain_init(llama_sampler_chain_params parameters);
-    [LibraryImport(Llama)] internal static partial void llama_sampler_chain_add(IntPtr chain, IntPtr sampler);
-    [LibraryImport(Llama)] internal static partial int llama_sampler_chain_n(IntPtr chain);
-    [LibraryImport(Llama)] internal static partial IntPtr llama_sampler_init_greedy();
-    [LibraryImport(Llama)] internal static partial IntPtr llama_sampler_init_dist(uint seed);
-    [LibraryImport(Llama)] internal static partial IntPtr llama_sampler_init_top_k(int k);
-    [LibraryImport(Llama)] internal static partial IntPtr llama_sampler_init_top_p(float p, nuint minKeep);
-    [LibraryImport(Llama)] internal static partial IntPtr llama_sampler_init_min_p(float p, nuint minKeep);
-    [LibraryImport(Llama)] internal static partial IntPtr llama_sampler_init_temp(float t);
-    [LibraryImport(Llama)] internal static partial int llama_sampler_sample(IntPtr sampler, IntPtr context, int index);
-    [LibraryImport(Llama)] internal static partial void llama_sampler_reset(IntPtr sampler);
+    [LibraryImport(Llama)] internal static partial LlamaSamplerHandle llama_sampler_chain_init(llama_sampler_chain_params parameters);
+    [LibraryImport(Llama)] internal static partial void llama_sampler_chain_add(LlamaSamplerHandle chain, LlamaSamplerHandle sampler);
+    [LibraryImport(Llama)] internal static partial int llama_sampler_chain_n(LlamaSamplerHandle chain);
+    [LibraryImport(Llama)] internal static partial LlamaSamplerHandle llama_sampler_init_greedy();
+    [LibraryImport(Llama)] internal static partial LlamaSamplerHandle llama_sampler_init_dist(uint seed);
+    [LibraryImport(Llama)] internal static partial LlamaSamplerHandle llama_sampler_init_top_k(int k);
+    [LibraryImport(Llama)] internal static partial LlamaSamplerHandle llama_sampler_init_top_p(float p, nuint minKeep);
+    [LibraryImport(Llama)] internal static partial LlamaSamplerHandle llama_sampler_init_min_p(float p, nuint minKeep);
+    [LibraryImport(Llama)] internal static partial LlamaSamplerHandle llama_sampler_init_temp(float t);
+    [LibraryImport(Llama)] internal static partial int llama_sampler_sample(LlamaSamplerHandle sampler, LlamaContextHandle context, int index);
+    [LibraryImport(Llama)] internal static partial void llama_sampler_reset(LlamaSamplerHandle sampler);
     [LibraryImport(Llama)] internal static partial void llama_sampler_free(IntPtr sampler);
 }

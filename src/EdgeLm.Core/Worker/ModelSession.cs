@@ -8,7 +8,8 @@ namespace EdgeLm.Core.Worker;
 
 /// <summary>
 /// A model kept loaded across runs, in the process that measures: the worker, or the caller with -InProcess.
-/// Each run starts from an empty KV cache; the context is rebuilt only when a run needs other settings.
+/// Each run starts from an empty KV cache; the context is rebuilt only when a run needs other settings than the
+/// threads, which llama.cpp changes in place.
 /// Timing follows docs/records.md.
 /// </summary>
 internal sealed class ModelSession : IDisposable
@@ -29,6 +30,12 @@ internal sealed class ModelSession : IDisposable
 
     public LlamaRuntimeInfo Runtime { get; }
 
+    /// <summary>Contexts created so far: a run that changes only the threads reuses the context.</summary>
+    internal int ContextsCreated { get; private set; }
+
+    /// <summary>The context the last run used.</summary>
+    internal LlamaContext? Context => _context;
+
     /// <summary>Loads the model when needed, then measures one run of <paramref name="order"/>'s settings.</summary>
     public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken)
     {
@@ -44,13 +51,22 @@ internal sealed class ModelSession : IDisposable
         string? text = PromptText(spec, template);
         int[] prompt = text is null ? model.RandomPromptTokens(spec.PromptTokens ?? 0, spec.Seed) : model.Tokenize(text, parseSpecial: template is not null);
         ContextOptions options = ChooseContext(spec, prompt.Length, model.TrainedContext);
-        if (_context is null || !Fits(_context.Options, options, spec.ContextSize is null))
+        bool automaticSize = spec.ContextSize is null;
+        if (_context is not null && !Fits(_context.Options, options, automaticSize) &&
+            Fits(_context.Options with { Threads = options.Threads, ThreadsBatch = options.ThreadsBatch }, options, automaticSize))
+        {
+            // Only the threads differ: llama.cpp changes them in place (as llama-bench does), cache and buffers stay.
+            _context.SetThreads(options.Threads, options.ThreadsBatch);
+        }
+
+        if (_context is null || !Fits(_context.Options, options, automaticSize))
         {
             _context?.Dispose();
             _context = null;
             var create = Stopwatch.StartNew();
             _context = LlamaContext.Create(model, options);
             _contextMs = create.Elapsed.TotalMilliseconds;
+            ContextsCreated++;
         }
 
         if (_sampler is null || _sampler.Options != Sampling(spec))

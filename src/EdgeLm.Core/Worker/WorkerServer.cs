@@ -1,6 +1,9 @@
 using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using EdgeLm.Core.Native;
 
 namespace EdgeLm.Core.Worker;
@@ -51,12 +54,8 @@ public static class WorkerServer
         using (session)
         {
             LlamaRuntimeInfo runtime = session.Runtime;
-            writer.Send(new WorkerMessage
-            {
-                Type = WorkerMessage.HelloType,
-                Hello = new WorkerHello(Environment.ProcessId, runtime.LlamaVersion, runtime.Backend, runtime.NativeDirectory,
-                    ChatTemplates.BuiltIn().ToArray()),
-            });
+            writer.Send(HelloLine(new WorkerHello(Environment.ProcessId, runtime.LlamaVersion, runtime.Backend, runtime.NativeDirectory,
+                ChatTemplates.BuiltIn().ToArray())));
 
             var runs = new BlockingCollection<RunOrder>();
             var cancellation = new CancelSignal();
@@ -117,12 +116,108 @@ public static class WorkerServer
         runs.CompleteAdding();
     }
 
+    /// <summary>
+    /// The hello line, written by hand: the serializer's first use builds its view of every message type by
+    /// reflection, and even Utf8JsonWriter's default encoder sets up tables the JIT must compile; either took
+    /// longer than the rest of the worker's start. <see cref="WorkerMessage.Parse"/> reads it like any message.
+    /// </summary>
+    internal static string HelloLine(WorkerHello hello)
+    {
+        var json = new StringBuilder(1024);
+        json.Append("{\"Type\":");
+        Quote(json, WorkerMessage.HelloType);
+        json.Append(",\"Hello\":{\"ProcessId\":").Append(hello.ProcessId.ToString(CultureInfo.InvariantCulture));
+        json.Append(",\"LlamaVersion\":");
+        Quote(json, hello.LlamaVersion);
+        json.Append(",\"Backend\":");
+        Quote(json, hello.Backend);
+        json.Append(",\"NativeDirectory\":");
+        Quote(json, hello.NativeDirectory);
+        json.Append(",\"ChatTemplates\":[");
+        for (int i = 0; i < hello.ChatTemplates.Length; i++)
+        {
+            if (i > 0)
+            {
+                json.Append(',');
+            }
+
+            Quote(json, hello.ChatTemplates[i]);
+        }
+
+        return json.Append("]}}").ToString();
+    }
+
+    /// <summary>
+    /// The hello on <paramref name="line"/>, read without the reflection-based serializer (whose first use in the
+    /// host took longer than the worker's whole start), or null when the line is not a hello.
+    /// </summary>
+    internal static WorkerMessage? ReadHello(string line)
+    {
+        if (!line.StartsWith("{\"Type\":\"hello\"", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(line);
+            JsonElement hello = document.RootElement.GetProperty(nameof(WorkerMessage.Hello));
+            JsonElement templates = hello.GetProperty(nameof(WorkerHello.ChatTemplates));
+            var names = new string[templates.GetArrayLength()];
+            for (int i = 0; i < names.Length; i++)
+            {
+                names[i] = templates[i].GetString() ?? string.Empty;
+            }
+
+            return new WorkerMessage
+            {
+                Type = WorkerMessage.HelloType,
+                Hello = new WorkerHello(hello.GetProperty(nameof(WorkerHello.ProcessId)).GetInt32(),
+                    hello.GetProperty(nameof(WorkerHello.LlamaVersion)).GetString() ?? string.Empty,
+                    hello.GetProperty(nameof(WorkerHello.Backend)).GetString() ?? string.Empty,
+                    hello.GetProperty(nameof(WorkerHello.NativeDirectory)).GetString() ?? string.Empty,
+                    names),
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A JSON string: quotes, backslashes and control characters escaped, everything else as it is.</summary>
+    private static void Quote(StringBuilder json, string text)
+    {
+        json.Append('"');
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '"':
+                    json.Append("\\\"");
+                    break;
+                case '\\':
+                    json.Append("\\\\");
+                    break;
+                case < ' ':
+                    json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    json.Append(c);
+                    break;
+            }
+        }
+
+        json.Append('"');
+    }
+
     /// <summary>Serialises whole lines from the run thread and progress callbacks.</summary>
     private sealed class MessageWriter(TextWriter output)
     {
-        public void Send(WorkerMessage message)
+        public void Send(WorkerMessage message) => Send(message.ToLine());
+
+        public void Send(string line)
         {
-            string line = message.ToLine();
             lock (this)
             {
                 try

@@ -343,6 +343,34 @@ public sealed class InferenceTests
     }
 
     [Fact]
+    public void AThreadsOnlyChangeKeepsTheContextAndSetsItsThreadsInPlace()
+    {
+        using var session = new ModelSession(null);
+        RunOrder one = Spec(promptTokens: 8);
+        RunOrder two = one with { Settings = one.Settings with { Threads = 2 } };
+        RunOrder otherBatch = one with { Settings = one.Settings with { BatchSize = 256 } };
+
+        RunMeasurement first = session.Run(one, null, CancellationToken.None);
+        RunMeasurement second = session.Run(two, null, CancellationToken.None);
+
+        Assert.Equal(1, session.ContextsCreated);
+        Assert.Equal((2, 2), session.Context!.EngineThreads);
+        Assert.Equal(1, first.Threads);
+        Assert.Equal(2, second.Threads);
+        Assert.Equal(first.ContextSize, second.ContextSize);
+        // Nothing was loaded or created for the second run: it carries the first one's load.
+        Assert.Equal(first.ModelLoadMs, second.ModelLoadMs);
+        Assert.Equal(8, second.EnginePromptTokens);
+
+        // Back to one thread, still the same context; another batch size needs a new one.
+        session.Run(one, null, CancellationToken.None);
+        Assert.Equal(1, session.ContextsCreated);
+        Assert.Equal((1, 1), session.Context.EngineThreads);
+        Assert.Equal(256, session.Run(otherBatch, null, CancellationToken.None).BatchSize);
+        Assert.Equal(2, session.ContextsCreated);
+    }
+
+    [Fact]
     public void InProcessRunsGiveTheSameRecord()
     {
         InferenceResult r = Run(new RunSettings { Prompt = "here", MaxTokens = 4, InProcess = true }).Single();
