@@ -10,14 +10,15 @@ internal sealed record EnergyWindow(double Joules, double Seconds, int Samples, 
 /// Reads the selected sources on a background thread on the monotonic clock (Stopwatch, CLOCK_MONOTONIC on Linux,
 /// the same clock in the worker process, so its token timestamps can mark windows here). Power sources are read at
 /// the interval (never faster than a sensor updates) and integrated with the trapezoid rule; counters are read as
-/// often (at least once a second, so a RAPL counter cannot wrap twice unseen), unwrapped modulo their range, and
-/// differenced. <see cref="SampleNow"/> adds a reading at a window edge. Windows between samples interpolate linearly.
+/// often (at least once a second, so a RAPL counter cannot wrap twice unseen) and differenced. Readings are checked
+/// and kept as a cumulative energy curve (<see cref="EnergySeries"/>: impossible readings dropped, wraps and resets
+/// undone). <see cref="SampleNow"/> adds a reading at a window edge. Windows between samples interpolate.
 /// </summary>
 internal sealed class EnergySampler : IDisposable
 {
     private readonly EnergySelection _selection;
     private readonly TimeSpan[] _intervals;
-    private readonly List<Series> _series;
+    private readonly List<EnergySeries> _series;
     private readonly List<string> _warnings = new();
     private readonly Thread _thread;
     // No spinning before blocking: a sampler waking 10 times a second must cost next to nothing.
@@ -34,16 +35,23 @@ internal sealed class EnergySampler : IDisposable
         Interval = interval;
         // Counters need a read at least every second for wrap safety; power sources no faster than they update.
         _intervals = selection.Parts.Select(p => p.IsCounter ? Min(Max(interval, p.MinimumInterval), TimeSpan.FromSeconds(1)) : Max(interval, p.MinimumInterval)).ToArray();
-        _series = selection.Parts.Select(p => new Series(p)).ToList();
+        _series = selection.Parts.Select(p => new EnergySeries(p)).ToList();
         _thread = new Thread(Run) { IsBackground = true, Name = "edgelm energy sampler" };
     }
 
     public TimeSpan Interval { get; }
     public EnergySelection Selection => _selection;
 
+    /// <summary>Read failures, and readings dropped as impossible or taken as counter resets.</summary>
     public IReadOnlyList<string> Warnings
     {
-        get { lock (_gate) { return _warnings.ToArray(); } }
+        get
+        {
+            lock (_gate)
+            {
+                return _warnings.Concat(_series.SelectMany(s => s.Problems)).ToArray();
+            }
+        }
     }
 
     public void Start()
@@ -117,7 +125,7 @@ internal sealed class EnergySampler : IDisposable
         int samples = int.MaxValue;
         lock (_gate)
         {
-            foreach (Series series in _series)
+            foreach (EnergySeries series in _series)
             {
                 joules += series.Energy(fromTimestamp, toTimestamp);
                 samples = Math.Min(samples, series.CountBetween(fromTimestamp, toTimestamp));
@@ -201,7 +209,7 @@ internal sealed class EnergySampler : IDisposable
         }
     }
 
-    private double? TryRead(Series series)
+    private double? TryRead(EnergySeries series)
     {
         try
         {
@@ -214,17 +222,11 @@ internal sealed class EnergySampler : IDisposable
         }
     }
 
-    private void Record(Series series, long timestamp, double value)
+    private void Record(EnergySeries series, long timestamp, double value)
     {
-        string? problem;
         lock (_gate)
         {
-            problem = series.Add(timestamp, value);
-        }
-
-        if (problem is not null)
-        {
-            Warn(problem);
+            series.Add(timestamp, value);
         }
     }
 
@@ -245,7 +247,7 @@ internal sealed class EnergySampler : IDisposable
         lock (_gate)
         {
             double? peak = null;
-            foreach (Series series in _series)
+            foreach (EnergySeries series in _series)
             {
                 double? p = series.Peak(from, to);
                 if (p is double value)
@@ -294,128 +296,4 @@ internal sealed class EnergySampler : IDisposable
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    /// <summary>One source's readings: watts, or a counter's cumulative joules with wraps undone.</summary>
-    private sealed class Series(IEnergySource source)
-    {
-        private readonly List<long> _times = new();
-        private readonly List<double> _values = new();
-        private double? _lastRaw;
-        private double _offset;
-
-        public IEnergySource Source { get; } = source;
-
-        /// <summary>Adds a reading; returns a warning when a counter went backwards without a known range (a reset).</summary>
-        public string? Add(long timestamp, double raw)
-        {
-            string? problem = null;
-            double value = raw;
-            if (Source.IsCounter)
-            {
-                if (_lastRaw is double last && raw < last)
-                {
-                    if (Source.CounterRangeJoules is double range)
-                    {
-                        _offset += range; // (cur - prev) mod range: one wrap between reads, which the read rate guarantees
-                    }
-                    else
-                    {
-                        _offset += last; // a reset to 0: keep what was counted before it
-                        problem = $"{Source.Name}: the counter went back from {last:0.###} J to {raw:0.###} J (reset); energy across the reset is approximate";
-                    }
-                }
-
-                _lastRaw = raw;
-                value = raw + _offset;
-            }
-
-            _times.Add(timestamp);
-            _values.Add(value);
-            return problem;
-        }
-
-        public int CountBetween(long from, long to) => _times.Count(t => t >= from && t <= to);
-
-        public double Energy(long from, long to)
-        {
-            if (_times.Count == 0 || to <= from)
-            {
-                return 0;
-            }
-
-            if (Source.IsCounter)
-            {
-                return At(to) - At(from);
-            }
-
-            // Trapezoid over the readings inside the window plus interpolated values at its edges.
-            double joules = 0;
-            long previousTime = from;
-            double previousWatts = At(from);
-            for (int i = 0; i < _times.Count; i++)
-            {
-                if (_times[i] <= from)
-                {
-                    continue;
-                }
-
-                if (_times[i] >= to)
-                {
-                    break;
-                }
-
-                joules += (previousWatts + _values[i]) / 2 * Seconds(previousTime, _times[i]);
-                previousTime = _times[i];
-                previousWatts = _values[i];
-            }
-
-            joules += (previousWatts + At(to)) / 2 * Seconds(previousTime, to);
-            return joules;
-        }
-
-        public double? Peak(long from, long to)
-        {
-            double? peak = null;
-            for (int i = 1; i < _times.Count; i++)
-            {
-                if (_times[i] < from || _times[i - 1] > to)
-                {
-                    continue;
-                }
-
-                double watts = Source.IsCounter
-                    ? (_values[i] - _values[i - 1]) / Math.Max(Seconds(_times[i - 1], _times[i]), 1e-9)
-                    : _values[i];
-                peak = Math.Max(peak ?? double.MinValue, watts);
-            }
-
-            return peak;
-        }
-
-        // The value at a time, linear between the readings around it, held flat beyond the first and last.
-        private double At(long time)
-        {
-            int index = _times.BinarySearch(time);
-            if (index >= 0)
-            {
-                return _values[index];
-            }
-
-            index = ~index;
-            if (index == 0)
-            {
-                return _values[0];
-            }
-
-            if (index >= _times.Count)
-            {
-                return _values[^1];
-            }
-
-            double fraction = (double)(time - _times[index - 1]) / (_times[index] - _times[index - 1]);
-            return _values[index - 1] + (_values[index] - _values[index - 1]) * fraction;
-        }
-
-        private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
-    }
 }

@@ -194,7 +194,8 @@ public static class PowerSourceDiscovery
                 continue;
             }
 
-            double? range = root.ReadLong($"{folder}/max_energy_range_uj", expected: false) is long r ? r / 1e6 : null;
+            // A range of 0 (some kernels and VMs) or less says nothing: unknown, so a step back is a reset, never a wrap.
+            double? range = root.ReadLong($"{folder}/max_energy_range_uj", expected: false) is long r and > 0 ? r / 1e6 : null;
             string scope = zoneName switch
             {
                 "psys" => "platform",
