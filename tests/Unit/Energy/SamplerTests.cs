@@ -102,14 +102,9 @@ public sealed class SamplerTests
     {
         using var tree = new FakeTree();
         tree.Write("/sys/class/hwmon/hwmon2/name", "ina238");
-        tree.Write("/sys/class/hwmon/hwmon2/energy1_input", "5000000");
-        using EnergySession session = EnergySession.Open(new EnergyOptions { Root = tree.Root, Source = "hwmon:ina238/energy1_input", Interval = TimeSpan.FromMilliseconds(10) });
 
-        long from = session.Begin();
-        tree.Write("/sys/class/hwmon/hwmon2/energy1_input", "6000000");
-        session.Begin();
-        tree.Write("/sys/class/hwmon/hwmon2/energy1_input", "500000"); // the driver restarted its count
-        EnergyMeasurement measurement = session.End(from, null, null);
+        // The driver restarted its count between the last two reads.
+        (EnergyMeasurement measurement, _) = tree.Steps("hwmon:ina238/energy1_input", "/sys/class/hwmon/hwmon2/energy1_input", "5000000", "6000000", "500000");
 
         Assert.Equal(1.5, measurement.EnergyJoules, 9);
         Assert.Contains("reset", measurement.Warnings);

@@ -16,6 +16,17 @@ public sealed class SensorCheckTests
     private static EnergySeries Counter(double? range = null, int capacity = 1 << 17) =>
         new(new FakeSource("fake:counter", isCounter: true, rangeJoules: range), capacity);
 
+    // The series with readings (seconds, value) added in order.
+    private static EnergySeries Fed(EnergySeries series, params (double Seconds, double Value)[] readings)
+    {
+        foreach ((double seconds, double value) in readings)
+        {
+            series.Add(At(seconds), value);
+        }
+
+        return series;
+    }
+
     [Fact]
     public void PowerReadingsThatAreNotFiniteNegativeOrBeyondAnyBoardAreDroppedAndWarned()
     {
@@ -40,34 +51,23 @@ public sealed class SensorCheckTests
     public void ACounterWrapsOnlyWhenItWasNearItsRangeAndRestartedNearZero()
     {
         const double range = 262143.328850; // an Intel package's max_energy_range_uj, in joules
-        EnergySeries wrapped = Counter(range);
-        wrapped.Add(At(0), 262143.0);
-        wrapped.Add(At(0.1), 2.0);
+        EnergySeries wrapped = Fed(Counter(range), (0, 262143.0), (0.1, 2.0));
         Assert.Equal(range - 262143.0 + 2.0, wrapped.Energy(At(0), At(0.1)), 6);
         Assert.Empty(wrapped.Problems);
 
         // energy_uj runs back a little mid-range, then goes on from where it was: the dip is dropped; it was never a
         // whole range (262 kJ) in a second.
-        EnergySeries dip = Counter(range);
-        dip.Add(At(0), 100_000.0);
-        dip.Add(At(1), 99_999.9);
-        dip.Add(At(2), 100_000.3);
+        EnergySeries dip = Fed(Counter(range), (0, 100_000.0), (1, 99_999.9), (2, 100_000.3));
         Assert.Equal(0.3, dip.Energy(At(0), At(2)), 6);
         Assert.Contains("a counter reading of 99999.9 J after 100000 J was dropped", Assert.Single(dip.Problems));
 
         // It runs back and stays there (a glitch that holds): the step is not counted, what it counts after is.
-        EnergySeries stays = Counter(range);
-        stays.Add(At(0), 100_000.0);
-        stays.Add(At(1), 99_999.0);
-        stays.Add(At(2), 99_999.5);
-        stays.Add(At(3), 100_000.0);
+        EnergySeries stays = Fed(Counter(range), (0, 100_000.0), (1, 99_999.0), (2, 99_999.5), (3, 100_000.0));
         Assert.Equal(1.0, stays.Energy(At(0), At(3)), 6);
         Assert.Contains(stays.Problems, p => p.Contains("jumped from 100000 J to 99999 J and stayed there"));
 
         // Near 0 a step back is a reset: counted from 0, and said.
-        EnergySeries reset = Counter(range);
-        reset.Add(At(0), 2.0);
-        reset.Add(At(1), 1.5);
+        EnergySeries reset = Fed(Counter(range), (0, 2.0), (1, 1.5));
         Assert.Equal(1.5, reset.Energy(At(0), At(1)), 9);
         Assert.Contains("reset", Assert.Single(reset.Problems));
     }
@@ -75,11 +75,7 @@ public sealed class SensorCheckTests
     [Fact]
     public void ACounterWithoutARangeThatGoesBackIsAResetCountedFromZero()
     {
-        EnergySeries series = Counter();
-        series.Add(At(0), 5.0);
-        series.Add(At(0.1), 6.0);
-        series.Add(At(0.2), 0.5);
-        series.Add(At(0.3), 1.0);
+        EnergySeries series = Fed(Counter(), (0, 5.0), (0.1, 6.0), (0.2, 0.5), (0.3, 1.0));
 
         Assert.Equal(2.0, series.Energy(At(0), At(0.3)), 9);
         Assert.Contains("went back from 6 J to 0.5 J (reset)", Assert.Single(series.Problems));
@@ -92,10 +88,7 @@ public sealed class SensorCheckTests
     [InlineData(10.0)] // smaller than the counter already reads: the range is wrong
     public void ARangeOfZeroOrLessOrOneTheCounterExceedsIsUnknown(double range)
     {
-        EnergySeries series = Counter(range);
-        series.Add(At(0), 14.0);
-        series.Add(At(1), 0.0);
-        series.Add(At(2), 1.0);
+        EnergySeries series = Fed(Counter(range), (0, 14.0), (1, 0.0), (2, 1.0));
 
         // Once a range of 0 made this -14 J.
         Assert.Equal(1.0, series.Energy(At(0), At(2)), 9);
@@ -105,25 +98,14 @@ public sealed class SensorCheckTests
     [Fact]
     public void ACounterStepImplyingMoreThanAnyBoardDrawsIsNotCounted()
     {
-        EnergySeries spike = Counter();
-        spike.Add(At(0), 10.0);
-        spike.Add(At(0.1), 1e9); // 10 GW for a tenth of a second
-        spike.Add(At(0.2), 11.0);
+        EnergySeries spike = Fed(Counter(), (0, 10.0), (0.1, 1e9), (0.2, 11.0)); // 10 GW for a tenth of a second
         Assert.Equal(1.0, spike.Energy(At(0), At(0.2)), 9);
 
-        EnergySeries moved = Counter();
-        moved.Add(At(0), 10.0);
-        moved.Add(At(0.1), 5e6);
-        moved.Add(At(0.2), 5e6 + 1);
+        EnergySeries moved = Fed(Counter(), (0, 10.0), (0.1, 5e6), (0.2, 5e6 + 1));
         Assert.Equal(1.0, moved.Energy(At(0), At(0.2)), 9);
         Assert.Contains(moved.Problems, p => p.Contains("stayed there"));
 
-        EnergySeries garbage = Counter();
-        garbage.Add(At(0), 10.0);
-        garbage.Add(At(0.1), double.NaN);
-        garbage.Add(At(0.2), -4.0);
-        garbage.Add(At(0.3), double.PositiveInfinity);
-        garbage.Add(At(0.4), 12.0);
+        EnergySeries garbage = Fed(Counter(), (0, 10.0), (0.1, double.NaN), (0.2, -4.0), (0.3, double.PositiveInfinity), (0.4, 12.0));
         Assert.Equal(2.0, garbage.Energy(At(0), At(0.4)), 9);
         Assert.Equal(2, garbage.Problems.Count());
     }
@@ -219,24 +201,23 @@ public sealed class SensorCheckTests
         Assert.Contains("(above 10000 W)", m.Warnings);
     }
 
+    // A tree with one RAPL package zone, its counter's range as the kernel writes it.
+    private static FakeTree RaplZone(string rangeMicrojoules)
+    {
+        var tree = new FakeTree();
+        tree.Write("/sys/class/powercap/intel-rapl:0/name", "package-0");
+        tree.Write("/sys/class/powercap/intel-rapl:0/max_energy_range_uj", rangeMicrojoules);
+        return tree;
+    }
+
     [Fact]
     public void ARaplRangeOfZeroIsUnknownSoAStepBackIsAResetNotMinus14Joules()
     {
-        using var tree = new FakeTree();
-        const string zone = "/sys/class/powercap/intel-rapl:0";
-        tree.Write($"{zone}/name", "package-0");
-        tree.Write($"{zone}/max_energy_range_uj", "0");
-        tree.Write($"{zone}/energy_uj", "14000000");
-        // A long interval: only the reads below happen while the test writes.
-        using EnergySession session = EnergySession.Open(new EnergyOptions { Root = tree.Root, Source = "rapl:package-0", Interval = TimeSpan.FromSeconds(1) });
-        Assert.Null(session.Selection.Parts[0].CounterRangeJoules);
+        using FakeTree tree = RaplZone(rangeMicrojoules: "0");
 
-        long from = session.Begin();
-        tree.Write($"{zone}/energy_uj", "0");
-        session.Begin();
-        tree.Write($"{zone}/energy_uj", "1000000");
-        EnergyMeasurement m = session.End(from, null, null);
+        (EnergyMeasurement m, IEnergySource source) = tree.Steps("rapl:package-0", "/sys/class/powercap/intel-rapl:0/energy_uj", "14000000", "0", "1000000");
 
+        Assert.Null(source.CounterRangeJoules);
         Assert.Equal(1.0, m.EnergyJoules, 9);
         Assert.Contains("reset", m.Warnings);
     }
@@ -244,18 +225,10 @@ public sealed class SensorCheckTests
     [Fact]
     public void AnEnergyCounterThatRunsBackALittleIsNotAWholeRange()
     {
-        using var tree = new FakeTree();
-        const string zone = "/sys/class/powercap/intel-rapl:0";
-        tree.Write($"{zone}/name", "package-0");
-        tree.Write($"{zone}/max_energy_range_uj", "262143328850");
-        tree.Write($"{zone}/energy_uj", "100000000000");
-        using EnergySession session = EnergySession.Open(new EnergyOptions { Root = tree.Root, Source = "rapl:package-0", Interval = TimeSpan.FromSeconds(1) });
+        using FakeTree tree = RaplZone(rangeMicrojoules: "262143328850");
 
-        long from = session.Begin();
-        tree.Write($"{zone}/energy_uj", "99999000000"); // 1 J back
-        session.Begin();
-        tree.Write($"{zone}/energy_uj", "100000500000");
-        EnergyMeasurement m = session.End(from, null, null);
+        // 1 J back, then on from where it was.
+        (EnergyMeasurement m, _) = tree.Steps("rapl:package-0", "/sys/class/powercap/intel-rapl:0/energy_uj", "100000000000", "99999000000", "100000500000");
 
         // 0.5 J when the dip is read once; 1.5 J if a scheduled read sees it too (then it held, and the climb back
         // counts). Once this was 262143 J.
