@@ -8,42 +8,72 @@ internal sealed record EnergyWindow(double Joules, double Seconds, int Samples, 
 
 /// <summary>
 /// Reads the selected sources on a background thread on the monotonic clock (Stopwatch, CLOCK_MONOTONIC on Linux,
-/// the same clock in the worker process, so its token timestamps can mark windows here). Power sources are read at
-/// the interval (never faster than a sensor updates) and integrated with the trapezoid rule; counters are read as
-/// often (at least once a second, so a RAPL counter cannot wrap twice unseen), unwrapped modulo their range, and
-/// differenced. <see cref="SampleNow"/> adds a reading at a window edge. Windows between samples interpolate linearly.
+/// the same clock in the worker process, so its token timestamps can mark windows here). Counters are read once per
+/// interval (at least once a second, so a RAPL counter cannot wrap twice unseen) and differenced. Power sources are
+/// read at a random point in each interval slot (see <see cref="SampleSchedule"/>), so a load that is periodic at the
+/// sampling rate or one of its harmonics cannot bias the mean; those whose sensor updates faster are read up to
+/// <see cref="PowerOversampling"/> times per interval (never more often than every <see cref="ShortestPowerSlot"/>,
+/// never faster than they update), which cuts the random error a load faster than the interval leaves. Readings are
+/// checked and kept as a cumulative energy curve (<see cref="EnergySeries"/>: power integrated with the trapezoid rule,
+/// counters unwrapped). <see cref="SampleNow"/> adds a reading at a window edge. Windows between samples interpolate.
 /// </summary>
 internal sealed class EnergySampler : IDisposable
 {
+    /// <summary>How many times per interval a power source that updates fast enough is read.</summary>
+    public const int PowerOversampling = 20;
+
+    /// <summary>The shortest slot a power source is read in unless the interval asked for is shorter still.</summary>
+    public static readonly TimeSpan ShortestPowerSlot = TimeSpan.FromMilliseconds(5);
+
     private readonly EnergySelection _selection;
-    private readonly TimeSpan[] _intervals;
-    private readonly List<Series> _series;
+    private readonly List<EnergySeries> _series;
     private readonly List<string> _warnings = new();
     private readonly Thread _thread;
     // No spinning before blocking: a sampler waking 10 times a second must cost next to nothing.
     private readonly ManualResetEventSlim _stop = new(false, 0);
     private readonly object _gate = new();
     private readonly object _readGate = new();
+    private readonly Random _jitter;
+    private readonly TimeSpan[] _slots;
     private string? _threadStat;
     private long _cpuAtStart;
     private long _startTimestamp;
 
-    public EnergySampler(EnergySelection selection, TimeSpan interval)
+    /// <param name="seed">Seeds the jitter (tests); null draws one.</param>
+    public EnergySampler(EnergySelection selection, TimeSpan interval, int? seed = null)
     {
         _selection = selection;
         Interval = interval;
-        // Counters need a read at least every second for wrap safety; power sources no faster than they update.
-        _intervals = selection.Parts.Select(p => p.IsCounter ? Min(Max(interval, p.MinimumInterval), TimeSpan.FromSeconds(1)) : Max(interval, p.MinimumInterval)).ToArray();
-        _series = selection.Parts.Select(p => new Series(p)).ToList();
+        _jitter = seed is int s ? new Random(s) : new Random();
+        _slots = selection.Parts.Select(p => SlotOf(p, interval)).ToArray();
+        _series = selection.Parts.Select(p => new EnergySeries(p)).ToList();
         _thread = new Thread(Run) { IsBackground = true, Name = "edgelm energy sampler" };
     }
 
     public TimeSpan Interval { get; }
     public EnergySelection Selection => _selection;
 
+    /// <summary>The time between reads of the source read least often (counters and slow sensors: the interval).</summary>
+    public TimeSpan SampleInterval => _slots.Length == 0 ? Interval : _slots.Max();
+
+    /// <summary>
+    /// How often a source is read: counters once per interval, at least once a second; power sources as often as the
+    /// interval allows, up to <see cref="PowerOversampling"/> times per interval where the sensor updates that fast.
+    /// </summary>
+    internal static TimeSpan SlotOf(IEnergySource source, TimeSpan interval) => source.IsCounter
+        ? Min(Max(interval, source.MinimumInterval), TimeSpan.FromSeconds(1))
+        : Max(source.MinimumInterval, Min(interval, Max(interval / PowerOversampling, ShortestPowerSlot)));
+
+    /// <summary>Read failures, and readings dropped as impossible or taken as counter resets.</summary>
     public IReadOnlyList<string> Warnings
     {
-        get { lock (_gate) { return _warnings.ToArray(); } }
+        get
+        {
+            lock (_gate)
+            {
+                return _warnings.Concat(_series.SelectMany(s => s.Problems)).ToArray();
+            }
+        }
     }
 
     public void Start()
@@ -54,20 +84,21 @@ internal sealed class EnergySampler : IDisposable
     }
 
     /// <summary>
-    /// Reads every source now (at a window's edge) and returns the time the readings are stamped with, so a window
-    /// starting or ending there begins or ends exactly on them.
+    /// Reads every source now (at a window's edge) and returns the time the readings are stamped with (the middle of
+    /// the reads), so a window starting or ending there begins or ends exactly on them.
     /// </summary>
     public long SampleNow()
     {
         lock (_readGate)
         {
+            long before = Stopwatch.GetTimestamp();
             var values = new double?[_series.Count];
             for (int i = 0; i < _series.Count; i++)
             {
                 values[i] = TryRead(_series[i]);
             }
 
-            long timestamp = Stopwatch.GetTimestamp();
+            long timestamp = Middle(before, Stopwatch.GetTimestamp());
             for (int i = 0; i < _series.Count; i++)
             {
                 if (values[i] is double value)
@@ -111,23 +142,10 @@ internal sealed class EnergySampler : IDisposable
     }
 
     /// <summary>Energy between two monotonic timestamps, summed over the selected sources.</summary>
-    public EnergyWindow Measure(long fromTimestamp, long toTimestamp)
-    {
-        double joules = 0;
-        int samples = int.MaxValue;
-        lock (_gate)
-        {
-            foreach (Series series in _series)
-            {
-                joules += series.Energy(fromTimestamp, toTimestamp);
-                samples = Math.Min(samples, series.CountBetween(fromTimestamp, toTimestamp));
-            }
-        }
+    public EnergyWindow Measure(long fromTimestamp, long toTimestamp) => Measure(_series, fromTimestamp, toTimestamp);
 
-        // Exact ticks, not a TimeSpan (100 ns steps), so watts = joules / seconds agrees with the integration.
-        double seconds = (double)(toTimestamp - fromTimestamp) / Stopwatch.Frequency;
-        return new EnergyWindow(joules, seconds, samples == int.MaxValue ? 0 : samples, PeakWatts(fromTimestamp, toTimestamp));
-    }
+    /// <summary>Energy between two monotonic timestamps from one of the selected sources (by its place in the selection).</summary>
+    public EnergyWindow MeasurePart(int part, long fromTimestamp, long toTimestamp) => Measure(new[] { _series[part] }, fromTimestamp, toTimestamp);
 
     public void Dispose()
     {
@@ -135,27 +153,49 @@ internal sealed class EnergySampler : IDisposable
         _stop.Dispose();
     }
 
+    private EnergyWindow Measure(IReadOnlyList<EnergySeries> series, long fromTimestamp, long toTimestamp)
+    {
+        double joules = 0;
+        int samples = int.MaxValue;
+        double? peak = null;
+        lock (_gate)
+        {
+            foreach (EnergySeries one in series)
+            {
+                joules += one.Energy(fromTimestamp, toTimestamp);
+                samples = Math.Min(samples, one.CountBetween(fromTimestamp, toTimestamp));
+                // The sum of each source's highest power inside the window.
+                if (one.Peak(fromTimestamp, toTimestamp) is double p)
+                {
+                    peak = (peak ?? 0) + p;
+                }
+            }
+        }
+
+        // Exact ticks, not a TimeSpan (100 ns steps), so watts = joules / seconds agrees with the integration.
+        double seconds = (double)(toTimestamp - fromTimestamp) / Stopwatch.Frequency;
+        return new EnergyWindow(joules, seconds, samples == int.MaxValue ? 0 : samples, peak);
+    }
+
     private void Run()
     {
         _threadStat = ThreadStatPath();
         _cpuAtStart = ThreadCpuNanoseconds() ?? 0;
-        var next = new long[_series.Count];
-        var intervals = new long[_series.Count];
         long now = Stopwatch.GetTimestamp();
-        for (int i = 0; i < next.Length; i++)
-        {
-            intervals[i] = Ticks(_intervals[i]);
-            next[i] = now + intervals[i];
-        }
+        // Sources with the same slot share a lane and are read together: one wake-up for all of a board's rails.
+        var lanes = Enumerable.Range(0, _series.Count)
+            .GroupBy(i => (Slot: Ticks(_slots[i]), _series[i].Source.IsCounter))
+            .Select(g => (Schedule: new SampleSchedule(g.Key.Slot, now, g.Key.IsCounter ? null : _jitter), Members: g.ToArray()))
+            .ToArray();
 
         try
         {
             while (!_stop.IsSet)
             {
                 long due = long.MaxValue;
-                foreach (long n in next)
+                foreach (var lane in lanes)
                 {
-                    due = Math.Min(due, n);
+                    due = Math.Min(due, lane.Schedule.Due);
                 }
 
                 // A plain sleep: an event wait with a timeout costs several times more CPU per wake-up, and this
@@ -168,17 +208,16 @@ internal sealed class EnergySampler : IDisposable
                 }
 
                 now = Stopwatch.GetTimestamp();
-                for (int i = 0; i < next.Length; i++)
+                foreach (var lane in lanes)
                 {
-                    if (now >= next[i])
+                    if (now >= lane.Schedule.Due)
                     {
-                        Take(i);
-                        // Fixed cadence from the schedule, not from the read's end, so slow reads do not drift it.
-                        next[i] += intervals[i];
-                        if (next[i] <= now)
+                        foreach (int member in lane.Members)
                         {
-                            next[i] = now + intervals[i];
+                            Take(member);
                         }
+
+                        lane.Schedule.Advance(Stopwatch.GetTimestamp());
                     }
                 }
             }
@@ -189,19 +228,21 @@ internal sealed class EnergySampler : IDisposable
         }
     }
 
-    // Reads are serialised (edge reads come from other threads) so each series stays in time order.
+    // Reads are serialised (edge reads come from other threads) so each series stays in time order. A reading is
+    // stamped with the middle of its read: a slow source (a process, an HTTP meter) took its value somewhere inside.
     private void Take(int index)
     {
         lock (_readGate)
         {
+            long before = Stopwatch.GetTimestamp();
             if (TryRead(_series[index]) is double value)
             {
-                Record(_series[index], Stopwatch.GetTimestamp(), value);
+                Record(_series[index], Middle(before, Stopwatch.GetTimestamp()), value);
             }
         }
     }
 
-    private double? TryRead(Series series)
+    private double? TryRead(EnergySeries series)
     {
         try
         {
@@ -214,17 +255,11 @@ internal sealed class EnergySampler : IDisposable
         }
     }
 
-    private void Record(Series series, long timestamp, double value)
+    private void Record(EnergySeries series, long timestamp, double value)
     {
-        string? problem;
         lock (_gate)
         {
-            problem = series.Add(timestamp, value);
-        }
-
-        if (problem is not null)
-        {
-            Warn(problem);
+            series.Add(timestamp, value);
         }
     }
 
@@ -236,25 +271,6 @@ internal sealed class EnergySampler : IDisposable
             {
                 _warnings.Add(message);
             }
-        }
-    }
-
-    // The highest total power between two consecutive readings inside the window.
-    private double? PeakWatts(long from, long to)
-    {
-        lock (_gate)
-        {
-            double? peak = null;
-            foreach (Series series in _series)
-            {
-                double? p = series.Peak(from, to);
-                if (p is double value)
-                {
-                    peak = (peak ?? 0) + value;
-                }
-            }
-
-            return peak;
         }
     }
 
@@ -291,131 +307,8 @@ internal sealed class EnergySampler : IDisposable
         }
     }
 
+    private static long Middle(long before, long after) => before + (after - before) / 2;
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    /// <summary>One source's readings: watts, or a counter's cumulative joules with wraps undone.</summary>
-    private sealed class Series(IEnergySource source)
-    {
-        private readonly List<long> _times = new();
-        private readonly List<double> _values = new();
-        private double? _lastRaw;
-        private double _offset;
-
-        public IEnergySource Source { get; } = source;
-
-        /// <summary>Adds a reading; returns a warning when a counter went backwards without a known range (a reset).</summary>
-        public string? Add(long timestamp, double raw)
-        {
-            string? problem = null;
-            double value = raw;
-            if (Source.IsCounter)
-            {
-                if (_lastRaw is double last && raw < last)
-                {
-                    if (Source.CounterRangeJoules is double range)
-                    {
-                        _offset += range; // (cur - prev) mod range: one wrap between reads, which the read rate guarantees
-                    }
-                    else
-                    {
-                        _offset += last; // a reset to 0: keep what was counted before it
-                        problem = $"{Source.Name}: the counter went back from {last:0.###} J to {raw:0.###} J (reset); energy across the reset is approximate";
-                    }
-                }
-
-                _lastRaw = raw;
-                value = raw + _offset;
-            }
-
-            _times.Add(timestamp);
-            _values.Add(value);
-            return problem;
-        }
-
-        public int CountBetween(long from, long to) => _times.Count(t => t >= from && t <= to);
-
-        public double Energy(long from, long to)
-        {
-            if (_times.Count == 0 || to <= from)
-            {
-                return 0;
-            }
-
-            if (Source.IsCounter)
-            {
-                return At(to) - At(from);
-            }
-
-            // Trapezoid over the readings inside the window plus interpolated values at its edges.
-            double joules = 0;
-            long previousTime = from;
-            double previousWatts = At(from);
-            for (int i = 0; i < _times.Count; i++)
-            {
-                if (_times[i] <= from)
-                {
-                    continue;
-                }
-
-                if (_times[i] >= to)
-                {
-                    break;
-                }
-
-                joules += (previousWatts + _values[i]) / 2 * Seconds(previousTime, _times[i]);
-                previousTime = _times[i];
-                previousWatts = _values[i];
-            }
-
-            joules += (previousWatts + At(to)) / 2 * Seconds(previousTime, to);
-            return joules;
-        }
-
-        public double? Peak(long from, long to)
-        {
-            double? peak = null;
-            for (int i = 1; i < _times.Count; i++)
-            {
-                if (_times[i] < from || _times[i - 1] > to)
-                {
-                    continue;
-                }
-
-                double watts = Source.IsCounter
-                    ? (_values[i] - _values[i - 1]) / Math.Max(Seconds(_times[i - 1], _times[i]), 1e-9)
-                    : _values[i];
-                peak = Math.Max(peak ?? double.MinValue, watts);
-            }
-
-            return peak;
-        }
-
-        // The value at a time, linear between the readings around it, held flat beyond the first and last.
-        private double At(long time)
-        {
-            int index = _times.BinarySearch(time);
-            if (index >= 0)
-            {
-                return _values[index];
-            }
-
-            index = ~index;
-            if (index == 0)
-            {
-                return _values[0];
-            }
-
-            if (index >= _times.Count)
-            {
-                return _values[^1];
-            }
-
-            double fraction = (double)(time - _times[index - 1]) / (_times[index] - _times[index - 1]);
-            return _values[index - 1] + (_values[index] - _values[index - 1]) * fraction;
-        }
-
-        private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
-    }
 }

@@ -92,7 +92,7 @@ internal sealed class EnergySession : IDisposable
             BaselineSeconds = baselineSeconds,
             NetEnergyJoules = idleWatts is double idle ? window.Joules - idle * window.Seconds : null,
             Samples = window.Samples,
-            SampleIntervalMs = _sampler.Interval.TotalMilliseconds,
+            SampleIntervalMs = _sampler.SampleInterval.TotalMilliseconds,
             EnergySource = Selection.Source,
             EnergyScope = Selection.Scope,
             EnergyMethod = Selection.Method,

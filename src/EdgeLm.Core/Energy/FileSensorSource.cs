@@ -1,4 +1,3 @@
-using System.Globalization;
 using EdgeLm.Core.Devices;
 
 namespace EdgeLm.Core.Energy;
@@ -64,9 +63,9 @@ internal sealed class FileSensorSource : IEnergySource
             throw new EnergyReadException($"{file}: {e.Message}", e);
         }
 
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+        return SensorNumber.TryParse(text, out double value)
             ? value
-            : throw new EnergyReadException($"{file}: '{text}' is not a number");
+            : throw new EnergyReadException($"{file}: '{text}' is not a finite number");
     }
 
     public void Dispose()

@@ -13,7 +13,7 @@ public interface IEnergySource : IDisposable
     string Path { get; }
     bool IsCounter { get; }
 
-    /// <summary>Where a counter wraps to 0 (RAPL's max_energy_range_uj); null when unknown.</summary>
+    /// <summary>Where a counter wraps to 0 (RAPL's max_energy_range_uj); null when unknown (0 or less counts as unknown).</summary>
     double? CounterRangeJoules { get; }
 
     /// <summary>How often reading makes sense (the sensor's update interval); the sampler never reads faster.</summary>
@@ -32,6 +32,14 @@ internal sealed class EnergyReadException : Exception
     public EnergyReadException(string message, Exception? inner = null) : base(message, inner)
     {
     }
+}
+
+/// <summary>Numbers as sensors print them: only finite ones count ("nan", "inf" and overflowing digits do not).</summary>
+internal static class SensorNumber
+{
+    public static bool TryParse(string? text, out double value) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value) &&
+        double.IsFinite(value);
 }
 
 /// <summary>Method names as records.md spells them.</summary>

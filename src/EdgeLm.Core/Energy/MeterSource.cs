@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 
 namespace EdgeLm.Core.Energy;
@@ -71,7 +70,9 @@ internal sealed class MeterSource : IEnergySource
                 }
             }
 
-            return element.GetDouble();
+            return element.TryGetDouble(out double watts) && double.IsFinite(watts)
+                ? watts
+                : throw new EnergyReadException($"{url}: '{element}' is not a finite number");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException or FormatException)
         {
@@ -103,7 +104,7 @@ internal sealed class MeterSource : IEnergySource
             }
 
             string first = output.Trim().Split('\n')[0].Trim().TrimEnd('W', 'w').Trim();
-            return double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out double watts)
+            return SensorNumber.TryParse(first, out double watts)
                 ? watts
                 : throw new EnergyReadException($"{words[0]} printed '{output.Trim()}', not watts");
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace EdgeLm.Core.Energy;
 
@@ -7,12 +6,15 @@ namespace EdgeLm.Core.Energy;
 /// GPU board power from one long-running `nvidia-smi --query-gpu=index,power.draw --format=csv,noheader,nounits
 /// -lms 100` (never a process per sample), for machines where NVML cannot be loaded. Reads return the latest
 /// line's watts summed over GPUs. power.draw is a one second average on Ampere and newer, so windows shorter than a
-/// second are smoothed; the name says where the figure comes from.
+/// second are smoothed; the name says where the figure comes from. A tool that exited or stopped printing is a read
+/// failure, never its last figure repeated.
 /// </summary>
 internal sealed class NvidiaSmiSource : IEnergySource
 {
     private readonly Process _process;
+    private static readonly TimeSpan Stale = TimeSpan.FromSeconds(3);
     private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);
+    private long _latestAt;
     private string? _failure;
 
     private NvidiaSmiSource(Process process, string path)
@@ -63,6 +65,13 @@ internal sealed class NvidiaSmiSource : IEnergySource
         {
             if (_latest.Count > 0)
             {
+                TimeSpan age = Stopwatch.GetElapsedTime(_latestAt);
+                if (age > Stale)
+                {
+                    string state = _process.HasExited ? $"exited ({_process.ExitCode})" : "is running";
+                    throw new EnergyReadException($"{Path} {state} but has printed no power.draw for {age.TotalSeconds:0} s");
+                }
+
                 return _latest.Values.Sum();
             }
         }
@@ -94,11 +103,12 @@ internal sealed class NvidiaSmiSource : IEnergySource
             while ((line = _process.StandardOutput.ReadLine()) is not null)
             {
                 string[] parts = line.Split(',', StringSplitOptions.TrimEntries);
-                if (parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double watts))
+                if (parts.Length == 2 && SensorNumber.TryParse(parts[1], out double watts))
                 {
                     lock (_latest)
                     {
                         _latest[parts[0]] = watts;
+                        _latestAt = Stopwatch.GetTimestamp();
                     }
                 }
                 else

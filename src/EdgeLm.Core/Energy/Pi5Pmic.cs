@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace EdgeLm.Core.Energy;
@@ -14,14 +13,18 @@ internal static class Pi5Pmic
     private static readonly Regex Channel = new(@"^\s*(\S+)_([AV])(?:\s+(?:current|volt)\(\d+\))?\s*=\s*([0-9.]+)\s*[AV]\s*$",
         RegexOptions.CultureInvariant | RegexOptions.Multiline);
 
-    /// <summary>Watts per rail that has both a current and a voltage channel.</summary>
+    /// <summary>Watts per rail that has both a current and a voltage channel; a garbled number is an <see cref="EnergyReadException"/>.</summary>
     public static IReadOnlyDictionary<string, double> RailWatts(string output)
     {
         var amps = new Dictionary<string, double>(StringComparer.Ordinal);
         var volts = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (Match m in Channel.Matches(output))
         {
-            double value = double.Parse(m.Groups[3].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (!SensorNumber.TryParse(m.Groups[3].Value, out double value))
+            {
+                throw new EnergyReadException($"pmic_read_adc printed '{m.Value.Trim()}': not a number");
+            }
+
             (m.Groups[2].Value == "A" ? amps : volts)[m.Groups[1].Value] = value;
         }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace EdgeLm.Core.Energy;
 
 /// <summary>
@@ -42,14 +40,14 @@ internal sealed class PmicSource : IEnergySource
         return _calibration is (double a, double b) ? a * rails + b : rails;
     }
 
-    /// <summary>"a,b" from $EDGELM_PMIC_CALIBRATION, or null.</summary>
+    /// <summary>"a,b" (finite numbers) from $EDGELM_PMIC_CALIBRATION, or null.</summary>
     public static (double A, double B)? CalibrationFromEnvironment()
     {
         string? text = Environment.GetEnvironmentVariable(CalibrationVariable);
         string[]? parts = text?.Split(',', StringSplitOptions.TrimEntries);
         return parts is { Length: 2 } &&
-               double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double a) &&
-               double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double b)
+               SensorNumber.TryParse(parts[0], out double a) &&
+               SensorNumber.TryParse(parts[1], out double b)
             ? (a, b)
             : null;
     }

@@ -17,7 +17,10 @@ public sealed class EnergyOptions
     /// <summary>Source names to use ('+'-joined for disjoint scopes); null = the widest trustworthy scope.</summary>
     public string? Source { get; set; }
 
-    /// <summary>Sampling interval for power sources (counters are read as often, and at window edges).</summary>
+    /// <summary>
+    /// Sampling interval: counters are read once per interval (and at window edges); power sources at a random point
+    /// in each interval, and up to 20 times per interval (every 5 ms at the most) where the sensor updates that fast.
+    /// </summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(100);
 }
 
@@ -194,7 +197,8 @@ public static class PowerSourceDiscovery
                 continue;
             }
 
-            double? range = root.ReadLong($"{folder}/max_energy_range_uj", expected: false) is long r ? r / 1e6 : null;
+            // A range of 0 (some kernels and VMs) or less says nothing: unknown, so a step back is a reset, never a wrap.
+            double? range = root.ReadLong($"{folder}/max_energy_range_uj", expected: false) is long r and > 0 ? r / 1e6 : null;
             string scope = zoneName switch
             {
                 "psys" => "platform",

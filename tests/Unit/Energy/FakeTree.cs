@@ -1,3 +1,4 @@
+using EdgeLm.Core.Energy;
 using EdgeLm.Tests.Support;
 
 namespace EdgeLm.Tests.Energy;
@@ -31,6 +32,25 @@ public sealed class FakeTree : IDisposable
         string temporary = path + ".new";
         File.WriteAllText(temporary, text + "\n");
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// A window over a file that steps through <paramref name="values"/>: the first is read at the window's start, each
+    /// next one written and read, the window ended on the last. The sampler's own reads come once a second, so in
+    /// practice only these reads see the values. Returns the measurement and the source read.
+    /// </summary>
+    public (EnergyMeasurement Measurement, IEnergySource Source) Steps(string source, string file, params string[] values)
+    {
+        Write(file, values[0]);
+        using EnergySession session = EnergySession.Open(new EnergyOptions { Root = Root, Source = source, Interval = TimeSpan.FromSeconds(1) });
+        long from = session.Begin();
+        foreach (string value in values.Skip(1))
+        {
+            Write(file, value);
+            session.Begin();
+        }
+
+        return (session.End(from, null, null), session.Selection.Parts[0]);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -8,12 +8,13 @@ namespace EdgeLm.Tests.Energy;
 public sealed class SamplerTests
 {
     [Fact]
-    public void IntegratedPowerIsWithinOnePercentOfTheAnalyticEnergyOfStepsAndRamps()
+    public void IntegratedPowerIsWithinOnePercentOfTheEnergyOfStepsAndRamps()
     {
         using var tree = new FakeTree();
         tree.Write("/sys/class/hwmon/hwmon0/name", "ina226");
         tree.Write("/sys/class/hwmon/hwmon0/update_interval", "2");
         tree.Write("/sys/class/hwmon/hwmon0/power1_input", "5000000");
+        using EnergySession session = EnergySession.Open(new EnergyOptions { Root = tree.Root, Source = "hwmon:ina226/power1_input", Interval = TimeSpan.FromMilliseconds(2) });
         long t0 = Stopwatch.GetTimestamp();
         using var stop = new CancellationTokenSource();
         // 5 W, a ramp to 9 W, 9 W, a step down to 3 W, a ramp up: microwatts, rewritten every millisecond.
@@ -25,39 +26,49 @@ public sealed class SamplerTests
             < 2.0 => 3,
             _ => 3 + 8 * (t - 2.0),
         };
+        // What the sensor showed and from when: on a busy machine the writer falls behind the formula now and then,
+        // and the sampler is judged on what it could read, not on the writer keeping time.
+        var shown = new List<(long Time, double Watts)> { (t0, 5) };
         var writer = new Thread(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                tree.Write("/sys/class/hwmon/hwmon0/power1_input", ((long)(Watts(t) * 1e6)).ToString());
+                long microwatts = (long)(Watts(t) * 1e6);
+                tree.Write("/sys/class/hwmon/hwmon0/power1_input", microwatts.ToString());
+                shown.Add((Stopwatch.GetTimestamp(), microwatts / 1e6));
                 Thread.Sleep(1);
             }
         });
         writer.Start();
         try
         {
-            using EnergySession session = EnergySession.Open(new EnergyOptions { Root = tree.Root, Source = "hwmon:ina226/power1_input", Interval = TimeSpan.FromMilliseconds(2) });
             while (Stopwatch.GetElapsedTime(t0).TotalSeconds < 2.35)
             {
                 Thread.Sleep(10);
             }
-
-            long from = t0 + (long)(0.25 * Stopwatch.Frequency);
-            long to = t0 + (long)(2.25 * Stopwatch.Frequency);
-            EnergyWindow window = session.Window(from, to);
-
-            // 1.25 + 3.5 + 4.5 + 1.5 + 1.0 joules.
-            const double analytic = 11.75;
-            Assert.InRange(window.Joules, analytic * 0.99, analytic * 1.01);
-            Assert.InRange(window.PeakWatts!.Value, 8.9, 9.1);
-            Assert.True(window.Samples > 100, $"{window.Samples} samples in 2 s at 2 ms");
         }
         finally
         {
             stop.Cancel();
             writer.Join();
         }
+
+        long from = t0 + (long)(0.25 * Stopwatch.Frequency);
+        long to = t0 + (long)(2.25 * Stopwatch.Frequency);
+        EnergyWindow window = session.Window(from, to);
+
+        double exact = 0;
+        for (int i = 0; i < shown.Count; i++)
+        {
+            long start = Math.Max(shown[i].Time, from), end = Math.Min(i + 1 < shown.Count ? shown[i + 1].Time : long.MaxValue, to);
+            exact += end > start ? shown[i].Watts * (end - start) / Stopwatch.Frequency : 0;
+        }
+
+        Assert.InRange(window.Joules, exact * 0.99, exact * 1.01);
+        Assert.InRange(exact, 11.75 * 0.9, 11.75 * 1.1); // 1.25 + 3.5 + 4.5 + 1.5 + 1.0 joules, give or take the writer's delays
+        Assert.InRange(window.PeakWatts!.Value, 8.9, 9.1);
+        Assert.True(window.Samples > 100, $"{window.Samples} samples in 2 s at 2 ms");
     }
 
     [Fact]
@@ -91,14 +102,9 @@ public sealed class SamplerTests
     {
         using var tree = new FakeTree();
         tree.Write("/sys/class/hwmon/hwmon2/name", "ina238");
-        tree.Write("/sys/class/hwmon/hwmon2/energy1_input", "5000000");
-        using EnergySession session = EnergySession.Open(new EnergyOptions { Root = tree.Root, Source = "hwmon:ina238/energy1_input", Interval = TimeSpan.FromMilliseconds(10) });
 
-        long from = session.Begin();
-        tree.Write("/sys/class/hwmon/hwmon2/energy1_input", "6000000");
-        session.Begin();
-        tree.Write("/sys/class/hwmon/hwmon2/energy1_input", "500000"); // the driver restarted its count
-        EnergyMeasurement measurement = session.End(from, null, null);
+        // The driver restarted its count between the last two reads.
+        (EnergyMeasurement measurement, _) = tree.Steps("hwmon:ina238/energy1_input", "/sys/class/hwmon/hwmon2/energy1_input", "5000000", "6000000", "500000");
 
         Assert.Equal(1.5, measurement.EnergyJoules, 9);
         Assert.Contains("reset", measurement.Warnings);
