@@ -21,28 +21,25 @@ internal sealed record ContentionObservation(double? CpuPressurePercent, double?
 /// of time at least one task waited for a CPU), steal time (/proc/stat) over the run, and the most runnable tasks
 /// beyond the run's own threads (procs_running, sampled). A busy or shared machine then shows on every record.
 /// </summary>
-internal sealed class ContentionMonitor : IDisposable
+internal sealed class ContentionMonitor : PeriodicMonitor
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     private readonly ProbeRoot _root;
     private readonly int _ownThreads;
-    private readonly Thread _thread;
-    private readonly ManualResetEventSlim _stop = new(false, 0);
     private readonly long _startTimestamp;
     private readonly long? _pressureAtStart;
     private readonly (long Steal, long Total)? _cpuAtStart;
     private int? _maxRunnable;
 
     private ContentionMonitor(string root, int ownThreads)
+        : base(TimeSpan.FromMilliseconds(250), "edgelm contention monitor")
     {
         _root = new ProbeRoot(root);
         _ownThreads = ownThreads;
         _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         _pressureAtStart = PressureMicroseconds(_root);
         _cpuAtStart = CpuTimes(_root);
-        SampleRunnable();
-        _thread = new Thread(Run) { IsBackground = true, Name = "edgelm contention monitor" };
-        _thread.Start();
+        Sample();
+        StartThread();
     }
 
     /// <summary>Starts watching; <paramref name="ownThreads"/> are the run's threads, which are not contention.</summary>
@@ -50,9 +47,7 @@ internal sealed class ContentionMonitor : IDisposable
 
     public ContentionObservation Stop()
     {
-        _stop.Set();
-        _thread.Join();
-        SampleRunnable();
+        StopThread();
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds;
         double? pressure = _pressureAtStart is long before && PressureMicroseconds(_root) is long after && seconds > 0 && after >= before
             ? Math.Min(100, (after - before) / 1e6 / seconds * 100)
@@ -68,22 +63,8 @@ internal sealed class ContentionMonitor : IDisposable
         return new ContentionObservation(pressure, steal, extra);
     }
 
-    public void Dispose()
-    {
-        _stop.Set();
-        _thread.Join();
-        _stop.Dispose();
-    }
-
-    private void Run()
-    {
-        while (!_stop.Wait(Interval))
-        {
-            SampleRunnable();
-        }
-    }
-
-    private void SampleRunnable()
+    // The most runnable tasks seen.
+    protected override void Sample()
     {
         if (Field(_root.Read("/proc/stat", expected: false), "procs_running") is long running and >= 0 and < int.MaxValue)
         {

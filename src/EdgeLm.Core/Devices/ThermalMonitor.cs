@@ -10,14 +10,10 @@ internal sealed record ThermalObservation(double? MaxTemperatureCelsius, double?
 /// Raspberry Pi firmware reports throttling (vcgencmd, read at the start and end only: it is a process).
 /// Null figures mean the machine exposes no such sensor.
 /// </summary>
-internal sealed class ThermalMonitor : IDisposable
+internal sealed class ThermalMonitor : PeriodicMonitor
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
     private readonly string _root;
     private readonly ExternalCommand _commands;
-    private readonly Thread _thread;
-    // No spinning before blocking: a sampler waking 10 times a second must cost next to nothing.
-    private readonly ManualResetEventSlim _stop = new(false, 0);
     private readonly long _throttleCountAtStart;
     private readonly Throttling? _firmwareAtStart;
     private double? _maxTemperature;
@@ -25,14 +21,14 @@ internal sealed class ThermalMonitor : IDisposable
     private bool? _capped;
 
     private ThermalMonitor(string root, string? searchPath)
+        : base(TimeSpan.FromMilliseconds(500), "edgelm thermal monitor")
     {
         _root = root;
         _commands = new ExternalCommand(searchPath);
         _throttleCountAtStart = ThrottleCount(new ProbeRoot(root));
         _firmwareAtStart = Firmware();
         Sample();
-        _thread = new Thread(Run) { IsBackground = true, Name = "edgelm thermal monitor" };
-        _thread.Start();
+        StartThread();
     }
 
     /// <summary>Starts sampling <paramref name="root"/> (the live "/" in use; a snapshot tree in tests).</summary>
@@ -41,9 +37,7 @@ internal sealed class ThermalMonitor : IDisposable
     /// <summary>Stops sampling and says what was seen.</summary>
     public ThermalObservation Stop()
     {
-        _stop.Set();
-        _thread.Join();
-        Sample();
+        StopThread();
         bool? throttled = _capped;
         if (ThrottleCount(new ProbeRoot(_root)) > _throttleCountAtStart)
         {
@@ -59,22 +53,7 @@ internal sealed class ThermalMonitor : IDisposable
         return new ThermalObservation(_maxTemperature, _minFrequency, throttled);
     }
 
-    public void Dispose()
-    {
-        _stop.Set();
-        _thread.Join();
-        _stop.Dispose();
-    }
-
-    private void Run()
-    {
-        while (!_stop.Wait(Interval))
-        {
-            Sample();
-        }
-    }
-
-    private void Sample()
+    protected override void Sample()
     {
         var root = new ProbeRoot(_root);
         if (ThermalZones.Read(root, warn: false).MaxCelsius is double t)
