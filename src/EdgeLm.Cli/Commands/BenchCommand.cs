@@ -27,11 +27,12 @@ internal static class BenchCommand
         var baseline = Opt.Double("--baseline", "Seconds of idle baseline before the first run, with --energy.", min: 0).WithDefault(BenchmarkPlan.DefaultBaselineSeconds);
         var output = Opt.Text("--out", "The results file (JSON Lines); with --plan, instead of the plan's output. Without one, runs are printed but not saved.", "PATH");
         var resume = Opt.Flag("--resume", "Skip the runs already in the results file (after an interruption) and append the rest.");
+        var allowLarge = Opt.Flag("--allow-large", $"Run a plan or sweep of more than {PlanReader.MaxRuns} runs (refused otherwise, with its size).");
         Option[] sweep = { threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline };
 
         var command = new Command("bench", "Run a benchmark: a YAML plan, or a sweep of model files over threads, lengths and depths; one record per run, saved as it completes.")
         {
-            plan, models, threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, output, resume,
+            plan, models, threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, output, resume, allowLarge,
         };
         command.SetAction(parse =>
         {
@@ -51,7 +52,7 @@ internal static class BenchCommand
                     throw new UsageException($"bench: {stray.Name} sets a sweep (--model); a plan sets it in its file");
                 }
 
-                loaded = PlanReader.Read(planFile);
+                loaded = PlanReader.Read(planFile, parse.GetValue(allowLarge));
             }
             else
             {
@@ -69,6 +70,7 @@ internal static class BenchCommand
                     CooldownSeconds = parse.GetValue(cooldown),
                     MeasureEnergy = parse.GetValue(energy),
                     BaselineSeconds = parse.Given(baseline) ? parse.GetValue(baseline) : null,
+                    AllowLarge = parse.GetValue(allowLarge),
                 }.ToPlan(), "bench");
             }
 

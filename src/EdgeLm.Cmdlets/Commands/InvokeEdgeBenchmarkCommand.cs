@@ -48,6 +48,10 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
+    /// <summary>Run a plan or sweep that expands to more than 10,000 runs (refused otherwise, with its size).</summary>
+    [Parameter]
+    public SwitchParameter AllowLarge { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? NativeLibraryPath { get; set; }
@@ -69,7 +73,7 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
         LoadedPlan plan;
         try
         {
-            plan = ParameterSetName == PlanSet ? PlanReader.Read(ResolveFileSystemPath(Plan, nameof(Plan))) : Sweep().ToPlan();
+            plan = ParameterSetName == PlanSet ? PlanReader.Read(ResolveFileSystemPath(Plan, nameof(Plan)), AllowLarge.IsPresent) : Sweep().ToPlan();
         }
         catch (EdgeLm.Core.EdgeLmException e)
         {
@@ -115,6 +119,7 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
         MeasureEnergy = MeasureEnergy.IsPresent,
         BaselineSeconds = IsBound(nameof(BaselineSeconds)) ? BaselineSeconds : null,
         Folder = SessionState.Path.CurrentFileSystemLocation.Path,
+        AllowLarge = AllowLarge.IsPresent,
     };
 
     private sealed class BenchmarkProgressWriter(CoreCall call) : IProgress<BenchmarkProgress>

@@ -31,6 +31,9 @@ public sealed class BenchmarkPlan
     public string? Output { get; set; }
     /// <summary>Where synthetic models are generated and cached; relative to the plan file. Default: the EdgeLm cache.</summary>
     public string? ModelCache { get; set; }
+
+    /// <summary>Run a plan of more than <see cref="PlanReader.MaxRuns"/> runs: the user says they mean it.</summary>
+    public bool AllowLarge { get; set; }
 }
 
 /// <summary>A model: a GGUF path, or a synthetic shape generated once per quantization and cached.</summary>

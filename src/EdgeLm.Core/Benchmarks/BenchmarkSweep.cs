@@ -37,6 +37,9 @@ public sealed record BenchmarkSweep
     /// <summary>Where relative model paths are found; default the current directory.</summary>
     public string? Folder { get; init; }
 
+    /// <summary>Run even when the sweep expands to more than <see cref="PlanReader.MaxRuns"/> runs.</summary>
+    public bool AllowLarge { get; init; }
+
     /// <summary>The plan this sweep is, validated as a plan file is; refusals are <see cref="EdgeLmArgumentException"/>s naming the value.</summary>
     public LoadedPlan ToPlan()
     {
@@ -56,6 +59,7 @@ public sealed record BenchmarkSweep
             Cooldown = CooldownSeconds is double seconds and not 0 ? new PlanCooldown { Seconds = seconds } : null,
             Energy = MeasureEnergy,
             BaselineSeconds = BaselineSeconds ?? defaults.BaselineSeconds,
+            AllowLarge = AllowLarge,
         };
         string folder = Path.GetFullPath(Folder ?? Environment.CurrentDirectory);
         PlanReader.Validate(plan, new Parameters(this, folder), folder);

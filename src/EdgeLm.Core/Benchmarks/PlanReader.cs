@@ -16,7 +16,10 @@ public static class PlanReader
 {
     private static readonly Regex UnknownProperty = new(@"Property '([^']+)' not found on type '[^']*\.(\w+)'", RegexOptions.CultureInvariant);
 
-    public static LoadedPlan Read(string path)
+    public static LoadedPlan Read(string path) => Read(path, allowLarge: false);
+
+    /// <summary>Reads and validates a plan; <paramref name="allowLarge"/> (-AllowLarge) lets it expand past <see cref="MaxRuns"/> runs.</summary>
+    public static LoadedPlan Read(string path, bool allowLarge)
     {
         string full = Path.GetFullPath(path);
         string text;
@@ -29,10 +32,12 @@ public static class PlanReader
             throw new EdgeLmInvalidFileException(full, "PlanUnreadable", $"{full}: {e.Message}");
         }
 
-        return Parse(text, full);
+        return Parse(text, full, allowLarge);
     }
 
-    public static LoadedPlan Parse(string text, string file)
+    public static LoadedPlan Parse(string text, string file) => Parse(text, file, allowLarge: false);
+
+    private static LoadedPlan Parse(string text, string file, bool allowLarge)
     {
         BenchmarkPlan plan;
         var stream = new YamlStream();
@@ -50,6 +55,7 @@ public static class PlanReader
 
         var positions = new PlanPositions(file, stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null);
         string folder = Path.GetDirectoryName(file) ?? ".";
+        plan.AllowLarge |= allowLarge;
         Validate(plan, positions, folder);
         return new LoadedPlan(plan, file, folder);
     }
@@ -60,10 +66,27 @@ public static class PlanReader
     /// </summary>
     internal static void Validate(BenchmarkPlan plan, IPlanSource at, string folder)
     {
+        // YAML's null (~, or a key with nothing after it) gives a null list: said as such, not a crash later.
+        NotNull(plan.Models, at, "models");
+        NotNull(plan.Threads, at, "threads");
+        NotNull(plan.GpuLayers, at, "gpuLayers");
+        NotNull(plan.Contexts, at, "contexts");
+        NotNull(plan.PromptTokens, at, "promptTokens");
+        NotNull(plan.GenerationTokens, at, "generationTokens");
+        NotNull(plan.Depths, at, "depths");
         NotEmpty(plan.Models.Count, at, "models");
         for (int i = 0; i < plan.Models.Count; i++)
         {
-            PlanModel model = plan.Models[i];
+            PlanModel? model = plan.Models[i];
+            if (model is null)
+            {
+                throw at.Error("PlanInvalidModel", $"models[{i}] is empty; give 'path' or 'synthetic'", "models", i);
+            }
+
+            if (model.Quantizations is null)
+            {
+                throw at.Error("PlanInvalidModel", $"models[{i}]: 'quantizations' is empty (~); give a list such as [Q4_0, Q8_0]", "models", i, "quantizations");
+            }
             if ((model.Path is null) == (model.Synthetic is null))
             {
                 throw at.Error("PlanInvalidModel", $"models[{i}]: give either 'path' or 'synthetic'", "models", i);
@@ -123,10 +146,7 @@ public static class PlanReader
         AtLeast(plan.Depths, 0, at, "depths");
         AtLeast(new[] { plan.Repetitions }, 1, at, "repetitions");
         AtLeast(new[] { plan.Warmups }, 0, at, "warmups");
-        if (plan.BaselineSeconds < 0)
-        {
-            throw at.Error("PlanOutOfRange", $"baselineSeconds is {plan.BaselineSeconds}; use 0 or more", "baselineSeconds");
-        }
+        Seconds(plan.BaselineSeconds, at, "baselineSeconds");
 
         // The largest run the plan expands to, by the one rule of what a context holds.
         long largest = new RunSettings { DepthTokens = plan.Depths.DefaultIfEmpty().Max(), MaxTokens = plan.GenerationTokens.Max() }
@@ -140,9 +160,50 @@ public static class PlanReader
             }
         }
 
-        if (plan.Cooldown is { } cooldown && (cooldown.Seconds < 0 || cooldown.MaxWaitSeconds < 0))
+        if (plan.Cooldown is { } cooldown)
         {
-            throw at.Error("PlanOutOfRange", "cooldown seconds cannot be negative", "cooldown");
+            Seconds(cooldown.Seconds, at, "cooldown", "seconds");
+            Seconds(cooldown.MaxWaitSeconds, at, "cooldown", "maxWaitSeconds");
+            if (cooldown.UntilCelsius is double celsius && !(double.IsFinite(celsius) && celsius is > 0 and < 150))
+            {
+                throw at.Error("PlanOutOfRange", $"cooldown untilCelsius is {celsius}; use a temperature between 0 and 150 °C", "cooldown", "untilCelsius");
+            }
+        }
+
+        RequireReasonableSize(plan, at);
+    }
+
+    /// <summary>The most runs (configurations × repetitions) a plan may expand to without the user saying they mean it.</summary>
+    public const long MaxRuns = 10_000;
+
+    // A matrix is a product of lists: 100 × 100 × 100 is a million runs nobody meant. Counted without expanding it.
+    private static void RequireReasonableSize(BenchmarkPlan plan, IPlanSource at)
+    {
+        long models = plan.Models.Sum(m => m.Path is not null ? 1L : Math.Max(1, m.Quantizations.Count));
+        double runs = (double)models * Math.Max(1, plan.Threads.Count) * plan.GpuLayers.Count * Math.Max(1, plan.Contexts.Count)
+            * plan.PromptTokens.Count * plan.GenerationTokens.Count * plan.Depths.Count * (plan.Repetitions + (double)plan.Warmups);
+        if (runs > MaxRuns && !plan.AllowLarge)
+        {
+            throw at.Error("PlanTooLarge",
+                $"the plan expands to {runs:0} runs, more than {MaxRuns}; even at one second each that is {TimeSpan.FromSeconds(Math.Min(runs, TimeSpan.MaxValue.TotalSeconds / 2)).TotalHours:0.#} hours. " +
+                "Trim its lists, or set 'allowLarge: true' (-AllowLarge, --allow-large) if you mean it", "models");
+        }
+    }
+
+    private static void NotNull(object? list, IPlanSource at, string key)
+    {
+        if (list is null)
+        {
+            throw at.Error("PlanEmptyMatrix", $"'{key}' is empty (~); give a list of values, or leave the key out for its default", key);
+        }
+    }
+
+    private static void Seconds(double value, IPlanSource at, params object[] path)
+    {
+        // A day is longer than any baseline, cooldown or wait a benchmark needs; infinity is no duration at all.
+        if (!double.IsFinite(value) || value is < 0 or > 86_400)
+        {
+            throw at.Error("PlanOutOfRange", $"{string.Join(" ", path)} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; use 0 to 86400 seconds", path);
         }
     }
 
@@ -175,7 +236,7 @@ public static class PlanReader
             {
                 nameof(PlanModel) => new[] { "path", "synthetic", "quantizations" },
                 nameof(PlanCooldown) => new[] { "seconds", "untilCelsius", "maxWaitSeconds" },
-                _ => new[] { "models", "threads", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache" },
+                _ => new[] { "models", "threads", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge" },
             };
             return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
         }

@@ -85,3 +85,60 @@ public sealed class PlanTests : IDisposable
         return file;
     }
 }
+
+/// <summary>Plans that would crash, never end or run for years are refused before anything runs.</summary>
+public sealed class HostilePlanTests
+{
+    private const string Model = "models:\n  - synthetic: tiny\n    quantizations: [F16]\n";
+
+    [Theory]
+    [InlineData(Model + "threads: ~\n", "PlanEmptyMatrix", "'threads' is empty (~)")]
+    [InlineData("models: ~\n", "PlanEmptyMatrix", "'models' is empty (~)")]
+    [InlineData("models:\n  - ~\n", "PlanInvalidModel", "models[0] is empty")]
+    [InlineData("models:\n  - synthetic: tiny\n    quantizations: ~\n", "PlanInvalidModel", "'quantizations' is empty (~)")]
+    [InlineData(Model + "baselineSeconds: .inf\n", "PlanOutOfRange", "baselineSeconds is Infinity; use 0 to 86400 seconds")]
+    [InlineData(Model + "cooldown:\n  seconds: .inf\n", "PlanOutOfRange", "cooldown seconds is Infinity")]
+    [InlineData(Model + "cooldown:\n  untilCelsius: .nan\n", "PlanOutOfRange", "untilCelsius is NaN")]
+    [InlineData(Model + "threads: [1,2,3,4,5,6,7,8,9,10]\npromptTokens: [1,2,3,4,5,6,7,8,9,10]\ngenerationTokens: [1,2,3,4,5,6,7,8,9,10]\nrepetitions: 10\n",
+        "PlanTooLarge", "expands to 11000 runs, more than 10000")]
+    public void RefusedWithTheKeyNamed(string yaml, string errorId, string fragment)
+    {
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => PlanReader.Parse(yaml, "/plans/hostile.yaml"));
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.Contains(fragment, e.Message);
+    }
+
+    [Fact]
+    public void ALargePlanRunsWhenTheUserSaysSo()
+    {
+        string large = Model + "threads: [1,2,3,4,5,6,7,8,9,10]\npromptTokens: [1,2,3,4,5,6,7,8,9,10]\ngenerationTokens: [1,2,3,4,5,6,7,8,9,10]\nrepetitions: 10\n";
+        Assert.True(PlanReader.Parse(large + "allowLarge: true\n", "/plans/large.yaml").Plan.AllowLarge);
+    }
+}
+
+[Collection(TinyModelCollection.Name)]
+public sealed class LargeSweepTests
+{
+    private readonly TinyModel _tiny;
+
+    public LargeSweepTests(TinyModel tiny) => _tiny = tiny;
+
+    [Fact]
+    public void ASweepPastTheLimitIsRefusedUnlessAllowed()
+    {
+        var sweep = new BenchmarkSweep
+        {
+            Models = new[] { _tiny.Path },
+            Threads = Enumerable.Range(1, 10).ToArray(),
+            PromptTokens = Enumerable.Range(1, 10).ToArray(),
+            GenerationTokens = Enumerable.Range(1, 10).ToArray(),
+            Repetitions = 11,
+            Warmups = 0,
+        };
+
+        var e = Assert.ThrowsAny<EdgeLmException>(() => sweep.ToPlan());
+        Assert.Equal("PlanTooLarge", e.ErrorId);
+        Assert.Contains("expands to 11000 runs, more than 10000", e.Message);
+        Assert.True((sweep with { AllowLarge = true }).ToPlan().Plan.AllowLarge);
+    }
+}

@@ -63,7 +63,7 @@ public sealed class SweepTests : IDisposable
     [InlineData("empty-threads", "PlanEmptyMatrix", "'threads' is empty")]
     [InlineData("no-models", "PlanEmptyMatrix", "'models' is empty")]
     [InlineData("context", "PlanContextTooSmall", "a context of 64")]
-    [InlineData("cooldown", "PlanOutOfRange", "cooldown seconds cannot be negative")]
+    [InlineData("cooldown", "PlanOutOfRange", "cooldown seconds is -1; use 0 to 86400 seconds")]
     [InlineData("baseline-without-energy", "EnergySettingWithoutMeasureEnergy", "add -MeasureEnergy (--energy)")]
     public void RefusalsNameTheValueNotALine(string what, string errorId, string message)
     {
