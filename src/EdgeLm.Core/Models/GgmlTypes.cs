@@ -13,6 +13,16 @@ internal sealed record GgmlType(int Id, string Name, int BlockSize, int TypeSize
 /// </summary>
 internal static class GgmlTypes
 {
+    /// <summary>Type ids llama.cpp once had and removed (ggml.h keeps their numbers reserved), by name.</summary>
+    private static readonly Dictionary<uint, string> RemovedTypes = new()
+    {
+        [4] = "Q4_2", [5] = "Q4_3", [31] = "Q4_0_4_4", [32] = "Q4_0_4_8", [33] = "Q4_0_8_8",
+        [36] = "IQ4_NL_4_4", [37] = "IQ4_NL_4_8", [38] = "IQ4_NL_8_8",
+    };
+
+    /// <summary>The name of a type llama.cpp removed, or null.</summary>
+    public static string? Removed(uint id) => RemovedTypes.GetValueOrDefault(id);
+
     public static readonly GgmlType F32 = new(0, "F32", 1, 4);
     public static readonly GgmlType F16 = new(1, "F16", 1, 2);
     public static readonly GgmlType Q4_0 = new(2, "Q4_0", 32, 18);
@@ -58,6 +68,9 @@ internal static class GgmlTypes
     private static readonly Dictionary<int, GgmlType> ById = All.ToDictionary(t => t.Id);
 
     public static IReadOnlyList<GgmlType> Known => All;
+
+    /// <summary>The highest type id this llama.cpp knows: a higher one is from a newer llama.cpp.</summary>
+    public static uint HighestId { get; } = (uint)All.Max(t => t.Id);
 
     public static GgmlType? Find(int id) => ById.TryGetValue(id, out GgmlType? type) ? type : null;
 }

@@ -177,8 +177,10 @@ internal static class GgufReader
             GgmlType? type = GgmlTypes.Find((int)typeId);
             if (type is null)
             {
-                throw Fail("GgufBadTensor", $"tensor '{name}' has type {typeId}, which llama.cpp {Native.LlamaRuntime.SupportedVersion} does not know " +
-                    "(a model from a newer llama.cpp, or corruption)");
+                throw Fail("GgufBadTensor", GgmlTypes.Removed(typeId) is string removed
+                    ? $"tensor '{name}' is {removed} (type {typeId}), which llama.cpp removed long ago; quantize the model again from its original weights"
+                    : $"tensor '{name}' has type {typeId}, which llama.cpp {Native.LlamaRuntime.SupportedVersion} does not know " +
+                      (typeId > GgmlTypes.HighestId ? "(a model from a newer llama.cpp, or corruption)" : "(corruption, or a hand-edited file)"));
             }
 
             if (dimensions[0] % type.BlockSize != 0)

@@ -11,6 +11,7 @@ public static class ModelQuantizer
         string? nativeDirectory = null, bool force = false, CancellationToken cancellationToken = default)
     {
         GgufFile input = GgufReader.Read(inputPath);
+        Hyperparameters.Check(input);
         int fileType = FileTypes.Parse(quantization) is int ft && FileTypes.QuantizeTargets.Contains(FileTypes.Name(ft))
             ? ft
             : throw new EdgeLmArgumentException("UnknownQuantization",

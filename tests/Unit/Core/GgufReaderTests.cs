@@ -113,6 +113,17 @@ public sealed class GgufReaderTests : IDisposable
         AssertInvalid(path, "GgufBadTensor", "type 99");
     }
 
+    [Theory]
+    [InlineData(4u, "is Q4_2 (type 4), which llama.cpp removed long ago")]
+    [InlineData(37u, "is IQ4_NL_4_8 (type 37), which llama.cpp removed long ago")]
+    [InlineData(1000u, "type 1000, which llama.cpp 0.5.0 does not know (a model from a newer llama.cpp")]
+    public void RemovedAndNewerTensorTypesAreToldApart(uint type, string fragment)
+    {
+        string path = WriteSample("old-type.gguf");
+        PatchTensorField(path, "blk.0.w.weight", dimensionCount: 2, fieldAfterDims: 0, BitConverter.GetBytes(type));
+        AssertInvalid(path, "GgufBadTensor", fragment);
+    }
+
     [Fact]
     public void MisalignedOffsetIsNamed()
     {
