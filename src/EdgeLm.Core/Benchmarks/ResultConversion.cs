@@ -101,6 +101,9 @@ public static class ResultConversion
             : $"{what}, not an InferenceResult (no {listed})";
     }
 
+    // Net energy is gross minus the idle baseline: below zero when the run drew less than idle (docs/records.md).
+    private static readonly HashSet<string> MayBeNegative = new(StringComparer.Ordinal) { nameof(InferenceResult.NetEnergyJoules) };
+
     private static bool TryConvert(Slot slot, object? value, out object? converted, out string? problem)
     {
         converted = null;
@@ -179,12 +182,28 @@ public static class ResultConversion
         {
             if (TryParseNumber(trimmed, out double number))
             {
+                // A measured figure is finite, and only net energy may fall below zero: NaN or a negative speed is
+                // a corrupt or hand-edited file, never a run.
+                if (!double.IsFinite(number) || (number < 0 && !MayBeNegative.Contains(name)))
+                {
+                    problem = $"{name} is {text}, which no run measures (a figure is a finite number{(MayBeNegative.Contains(name) ? "" : " of 0 or more")})";
+                    return false;
+                }
+
                 converted = slot.Target == typeof(double) ? number : (float)number;
                 return true;
             }
         }
         else if (TryParseWhole(trimmed, slot.Target, out object? whole))
         {
+            // Counts are 0 or more; GpuLayers -1 means all layers.
+            long minimum = name == nameof(InferenceResult.GpuLayers) ? -1 : 0;
+            if (whole is int i && i < minimum || whole is long l && l < minimum)
+            {
+                problem = $"{name} is {text}; it is {minimum} or more";
+                return false;
+            }
+
             converted = whole;
             return true;
         }

@@ -91,6 +91,26 @@ public sealed class ResultConversionTests
         Assert.Contains("Threads holds a System.Object[], not a single value", Refused(With(TypedRow(Full()), "Threads", new object[] { 1, 2 })).Message);
     }
 
+    [Theory]
+    [InlineData("DecodeTokensPerSecond", "NaN", "DecodeTokensPerSecond is NaN, which no run measures")]
+    [InlineData("DecodeTokensPerSecond", "-5", "DecodeTokensPerSecond is -5, which no run measures (a figure is a finite number of 0 or more)")]
+    [InlineData("PrefillTokensPerSecond", "Infinity", "PrefillTokensPerSecond is Infinity, which no run measures")]
+    [InlineData("EnergyJoules", "-Infinity", "EnergyJoules is -Infinity, which no run measures")]
+    [InlineData("PromptTokens", "-3", "PromptTokens is -3; it is 0 or more")]
+    [InlineData("GpuLayers", "-2", "GpuLayers is -2; it is -1 or more")]
+    public void NonFiniteOrNegativeFiguresAreNoRun(string property, string value, string message)
+    {
+        Assert.Contains(message, Refused(With(CsvRow(Full()), property, value)).Message);
+    }
+
+    [Fact]
+    public void NetEnergyBelowIdleAndAllGpuLayersAreTaken()
+    {
+        InferenceResult r = ResultConversion.FromFields(With(With(CsvRow(Full()), "NetEnergyJoules", "-1.5"), "GpuLayers", "-1"));
+        Assert.Equal(-1.5, r.NetEnergyJoules);
+        Assert.Equal(-1, r.GpuLayers);
+    }
+
     [Fact]
     public void WholeNumbersWrittenAsDecimalsAndDatesFromJsonAreTaken()
     {
