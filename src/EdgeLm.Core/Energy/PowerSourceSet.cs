@@ -84,6 +84,14 @@ public sealed class PowerSourceSet : IDisposable
 
     private EnergySelection ChooseDefault()
     {
+        // A meter is there because someone configured it (--meter, -Meter, $EDGELM_METER): when it cannot be read,
+        // measuring something else instead would pass off another scope, or an estimate, as the wall figure asked for.
+        if (_found.FirstOrDefault(f => f.Info.Kind == "meter" && !f.Info.Readable).Info is PowerSourceInfo meter)
+        {
+            throw new EdgeLmException("MeterUnreadable",
+                $"the power meter {meter.Name} cannot be read: {meter.Reason}; check its address and that it is on, or drop -Meter (--meter) and unset {MeterSource.Variable}");
+        }
+
         IEnergySource[] usable = Usable.ToArray();
         IEnergySource[] gpus = usable.Where(s => s.Scope == "gpu-board").ToArray();
         IEnergySource[] packages = usable.Where(s => s.Kind == "rapl" && s.Scope == "cpu-package").ToArray();

@@ -23,6 +23,7 @@ public static class WorkerServer
     public static int ServeStandardStreams(string? nativeDirectory)
     {
         Console.CancelKeyPress += (_, e) => e.Cancel = true;
+        CoreDumps.Disable();
         using WorkerStreams streams = WorkerStreams.Claim();
         return Serve(streams.Input, streams.Output, streams.Log, nativeDirectory);
     }

@@ -259,5 +259,11 @@ public sealed class PowerSourceTests
         Assert.Equal(6.3, chosen.Parts[0].Read(), 9);
         listener.Stop();
         Assert.Equal("UnknownMeter", Assert.Throws<EdgeLmArgumentException>(() => MeterSource.Parse("kasa=10.0.0.1")).ErrorId);
+
+        // The same meter, no longer answering: an error naming it, never a quiet fall back to another source.
+        using PowerSourceSet gone = Discover(Fixture("jetson-orin-nano-jp6"), meter: $"shelly-gen2=http://127.0.0.1:{port}");
+        var e = Assert.Throws<EdgeLmException>(() => gone.Choose());
+        Assert.Equal("MeterUnreadable", e.ErrorId);
+        Assert.Contains("meter:shelly-gen2 cannot be read", e.Message);
     }
 }
