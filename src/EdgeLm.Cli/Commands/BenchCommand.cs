@@ -27,12 +27,14 @@ internal static class BenchCommand
         var baseline = Opt.Double("--baseline", "Seconds of idle baseline before the first run, with --energy.", min: 0).WithDefault(BenchmarkPlan.DefaultBaselineSeconds);
         var output = Opt.Text("--out", "The results file (JSON Lines); with --plan, instead of the plan's output. Without one, runs are printed but not saved.", "PATH");
         var resume = Opt.Flag("--resume", "Skip the runs already in the results file (after an interruption) and append the rest.");
+        var quietBelow = Opt.Double("--quiet-below", "Before each run, wait until CPU pressure (/proc/pressure/cpu avg10) is below this percent.", min: 0, max: 100, helpName: "PERCENT");
+        var quietMaxWait = Opt.Double("--quiet-max-wait", "The longest wait for a quiet machine, in seconds; then the run goes ahead.", min: 0).WithDefault(300);
         var allowLarge = Opt.Flag("--allow-large", $"Run a plan or sweep of more than {PlanReader.MaxRuns} runs (refused otherwise, with its size).");
-        Option[] sweep = { threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline };
+        Option[] sweep = { threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, quietBelow, quietMaxWait };
 
         var command = new Command("bench", "Run a benchmark: a YAML plan, or a sweep of model files over threads, lengths and depths; one record per run, saved as it completes.")
         {
-            plan, models, threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, output, resume, allowLarge,
+            plan, models, threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, quietBelow, quietMaxWait, output, resume, allowLarge,
         };
         command.SetAction(parse =>
         {
@@ -71,6 +73,8 @@ internal static class BenchCommand
                     MeasureEnergy = parse.GetValue(energy),
                     BaselineSeconds = parse.Given(baseline) ? parse.GetValue(baseline) : null,
                     AllowLarge = parse.GetValue(allowLarge),
+                    QuietBelow = parse.Given(quietBelow) ? parse.GetValue(quietBelow) : null,
+                    QuietMaxWaitSeconds = parse.Given(quietMaxWait) ? parse.GetValue(quietMaxWait) : null,
                 }.ToPlan(), "bench");
             }
 

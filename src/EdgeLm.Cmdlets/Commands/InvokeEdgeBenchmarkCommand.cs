@@ -38,6 +38,8 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
     [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0, int.MaxValue)] public int Warmups { get; set; } = BenchmarkPlan.DefaultWarmups;
     [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.0, double.MaxValue)] public double CooldownSeconds { get; set; }
     [Parameter(ParameterSetName = SweepSet)] public SwitchParameter MeasureEnergy { get; set; }
+    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.1, 100.0)] public double QuietBelow { get; set; }
+    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.0, 86400.0)] public double QuietMaxWaitSeconds { get; set; } = 300;
     [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.0, double.MaxValue)] public double BaselineSeconds { get; set; } = BenchmarkPlan.DefaultBaselineSeconds;
 
     /// <summary>The results file (JSONL); with -Plan, overrides the plan's output. Without one, results are only written to the pipeline.</summary>
@@ -120,6 +122,8 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
         BaselineSeconds = IsBound(nameof(BaselineSeconds)) ? BaselineSeconds : null,
         Folder = SessionState.Path.CurrentFileSystemLocation.Path,
         AllowLarge = AllowLarge.IsPresent,
+        QuietBelow = IsBound(nameof(QuietBelow)) ? QuietBelow : null,
+        QuietMaxWaitSeconds = IsBound(nameof(QuietMaxWaitSeconds)) ? QuietMaxWaitSeconds : null,
     };
 
     private sealed class BenchmarkProgressWriter(CoreCall call) : IProgress<BenchmarkProgress>

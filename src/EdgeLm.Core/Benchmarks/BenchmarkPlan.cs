@@ -32,6 +32,12 @@ public sealed class BenchmarkPlan
     /// <summary>Where synthetic models are generated and cached; relative to the plan file. Default: the EdgeLm cache.</summary>
     public string? ModelCache { get; set; }
 
+    /// <summary>Before each run, wait until CPU pressure (avg10) is below this percent; null = do not wait.</summary>
+    public double? QuietBelow { get; set; }
+
+    /// <summary>The longest wait for a quiet machine before a run goes ahead anyway.</summary>
+    public double QuietMaxWaitSeconds { get; set; } = 300;
+
     /// <summary>Run a plan of more than <see cref="PlanReader.MaxRuns"/> runs: the user says they mean it.</summary>
     public bool AllowLarge { get; set; }
 }

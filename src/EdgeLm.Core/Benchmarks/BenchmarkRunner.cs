@@ -110,7 +110,8 @@ public static class BenchmarkRunner
                         Warmup = repetition == pending[0] ? plan.Warmups : 0,
                         NativeDirectory = options.NativeDirectory,
                     };
-                    foreach (InferenceResult result in host.Run(request, null, cancellationToken, new RunLabel(configuration.RunKey(repetition), repetition)))
+                    double? waited = plan.QuietBelow is double quiet ? QuietMachine.Wait(quiet, plan.QuietMaxWaitSeconds, Report, n => options.Notice?.Invoke(n), cancellationToken) : null;
+                    foreach (InferenceResult result in host.Run(request, null, cancellationToken, new RunLabel(configuration.RunKey(repetition), repetition, waited)))
                     {
                         store?.Append(result);
                         done++;

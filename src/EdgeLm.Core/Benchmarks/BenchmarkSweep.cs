@@ -37,6 +37,12 @@ public sealed record BenchmarkSweep
     /// <summary>Where relative model paths are found; default the current directory.</summary>
     public string? Folder { get; init; }
 
+    /// <summary>Wait before each run until CPU pressure is below this percent (null: do not wait).</summary>
+    public double? QuietBelow { get; init; }
+
+    /// <summary>The longest wait for a quiet machine; null = the plan default.</summary>
+    public double? QuietMaxWaitSeconds { get; init; }
+
     /// <summary>Run even when the sweep expands to more than <see cref="PlanReader.MaxRuns"/> runs.</summary>
     public bool AllowLarge { get; init; }
 
@@ -60,6 +66,8 @@ public sealed record BenchmarkSweep
             Energy = MeasureEnergy,
             BaselineSeconds = BaselineSeconds ?? defaults.BaselineSeconds,
             AllowLarge = AllowLarge,
+            QuietBelow = QuietBelow,
+            QuietMaxWaitSeconds = QuietMaxWaitSeconds ?? defaults.QuietMaxWaitSeconds,
         };
         string folder = Path.GetFullPath(Folder ?? Environment.CurrentDirectory);
         PlanReader.Validate(plan, new Parameters(this, folder), folder);

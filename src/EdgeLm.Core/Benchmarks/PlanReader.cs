@@ -170,6 +170,12 @@ public static class PlanReader
             }
         }
 
+        if (plan.QuietBelow is double quiet && !(double.IsFinite(quiet) && quiet is > 0 and <= 100))
+        {
+            throw at.Error("PlanOutOfRange", $"quietBelow is {quiet.ToString(System.Globalization.CultureInfo.InvariantCulture)}; use a CPU pressure percent above 0 and at most 100", "quietBelow");
+        }
+
+        Seconds(plan.QuietMaxWaitSeconds, at, "quietMaxWaitSeconds");
         RequireReasonableSize(plan, at);
     }
 
@@ -236,7 +242,7 @@ public static class PlanReader
             {
                 nameof(PlanModel) => new[] { "path", "synthetic", "quantizations" },
                 nameof(PlanCooldown) => new[] { "seconds", "untilCelsius", "maxWaitSeconds" },
-                _ => new[] { "models", "threads", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge" },
+                _ => new[] { "models", "threads", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge", "quietBelow", "quietMaxWaitSeconds" },
             };
             return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
         }

@@ -6,7 +6,7 @@ using EdgeLm.Core.Worker;
 namespace EdgeLm.Core.Host;
 
 /// <summary>Where a run sits in a benchmark: its resumable key and repetition (null outside a plan).</summary>
-internal sealed record RunLabel(string RunKey, int Repetition);
+internal sealed record RunLabel(string RunKey, int Repetition, double? QuietWaitSeconds = null);
 
 /// <summary>
 /// A run's record, built in this one place: the resolved settings, the worker's measurement, the model's
@@ -32,6 +32,7 @@ internal static class InferenceRecord
             HostName = Environment.MachineName,
             RunKey = label?.RunKey ?? string.Empty,
             Repetition = label?.Repetition ?? repetition,
+            QuietWaitSeconds = label?.QuietWaitSeconds,
             Warmup = warmup,
             ModelName = info.ModelName,
             ModelPath = info.ModelPath,

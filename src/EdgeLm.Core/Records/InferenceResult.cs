@@ -16,6 +16,8 @@ public sealed class InferenceResult
     /// <summary>A benchmark run's stable key: a hash of its configuration and repetition (for -Resume); empty outside benchmarks.</summary>
     public string RunKey { get; set; } = string.Empty;
     public int Repetition { get; set; }
+    /// <summary>Seconds a benchmark waited for a quiet machine before this run (-QuietBelow); null when it was not asked to.</summary>
+    public double? QuietWaitSeconds { get; set; }
     public bool Warmup { get; set; }
 
     // Model

@@ -99,6 +99,8 @@ public sealed class HostilePlanTests
     [InlineData(Model + "baselineSeconds: .inf\n", "PlanOutOfRange", "baselineSeconds is Infinity; use 0 to 86400 seconds")]
     [InlineData(Model + "cooldown:\n  seconds: .inf\n", "PlanOutOfRange", "cooldown seconds is Infinity")]
     [InlineData(Model + "cooldown:\n  untilCelsius: .nan\n", "PlanOutOfRange", "untilCelsius is NaN")]
+    [InlineData(Model + "quietBelow: 0\n", "PlanOutOfRange", "quietBelow is 0; use a CPU pressure percent above 0")]
+    [InlineData(Model + "quietMaxWaitSeconds: -1\n", "PlanOutOfRange", "quietMaxWaitSeconds is -1")]
     [InlineData(Model + "threads: [1,2,3,4,5,6,7,8,9,10]\npromptTokens: [1,2,3,4,5,6,7,8,9,10]\ngenerationTokens: [1,2,3,4,5,6,7,8,9,10]\nrepetitions: 10\n",
         "PlanTooLarge", "expands to 11000 runs, more than 10000")]
     public void RefusedWithTheKeyNamed(string yaml, string errorId, string fragment)

@@ -44,6 +44,7 @@ public sealed class TwinTests
         [("Invoke-EdgeInference", "BatchSize")] = "--batch",
         [("Invoke-EdgeInference", "FlashAttention")] = "--flash-attn",
         [("Invoke-EdgeBenchmark", "CooldownSeconds")] = "--cooldown",
+        [("Invoke-EdgeBenchmark", "QuietMaxWaitSeconds")] = "--quiet-max-wait",
         [("New-EdgeSyntheticModel", "EmbeddingSize")] = "--embedding",
         [("New-EdgeSyntheticModel", "FeedForwardSize")] = "--feed-forward",
         [("New-EdgeSyntheticModel", "VocabularySize")] = "--vocabulary",

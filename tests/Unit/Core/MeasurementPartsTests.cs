@@ -251,3 +251,52 @@ public sealed class ContentionMonitorTests : IDisposable
             $"cpu  {other} 0 0 0 0 0 0 {steal} 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\nprocs_running {running}\nprocs_blocked 0\n");
     }
 }
+
+/// <summary>Waiting for a quiet machine before a benchmark run, from snapshot trees of /proc/pressure/cpu.</summary>
+public sealed class QuietMachineTests : IDisposable
+{
+    private readonly TempFolder _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public void AQuietMachineIsNotWaitedForAndABusyOneUntilItQuietensOrTheLimit()
+    {
+        WritePressure(2.5);
+        var notes = new List<string>();
+        Assert.Equal(2.5, EdgeLm.Core.Devices.QuietMachine.PressurePercent(new ProbeRoot(_root.Path)));
+        Assert.True(EdgeLm.Core.Devices.QuietMachine.Wait(5, 300, notes.Add, notes.Add, CancellationToken.None, _root.Path) < 300);
+        Assert.Empty(notes);
+
+        // Busy, and it stays busy: the wait gives up at its limit and says so.
+        WritePressure(40);
+        double waited = EdgeLm.Core.Devices.QuietMachine.Wait(5, 0, notes.Add, notes.Add, CancellationToken.None, _root.Path);
+        Assert.True(waited >= 0);
+        Assert.Contains(notes, n => n.Contains("stayed busy (CPU pressure 40% ≥ 5%)"));
+
+        // Busy, then quiet: it waits (at least one check) and goes on.
+        notes.Clear();
+        var quieten = new Thread(() => { Thread.Sleep(200); WritePressure(1); });
+        quieten.Start();
+        EdgeLm.Core.Devices.QuietMachine.Wait(5, 300, notes.Add, notes.Add, CancellationToken.None, _root.Path);
+        quieten.Join();
+        Assert.Contains(notes, n => n.StartsWith("waiting for a quiet machine: CPU pressure 40%", StringComparison.Ordinal));
+        Assert.DoesNotContain(notes, n => n.Contains("stayed busy"));
+    }
+
+    [Fact]
+    public void WithoutPsiThereIsNothingToWaitFor()
+    {
+        var notes = new List<string>();
+        Assert.Null(EdgeLm.Core.Devices.QuietMachine.PressurePercent(new ProbeRoot(_root.Path)));
+        EdgeLm.Core.Devices.QuietMachine.Wait(5, 300, notes.Add, notes.Add, CancellationToken.None, _root.Path);
+        Assert.Empty(notes);
+    }
+
+    private void WritePressure(double avg10)
+    {
+        Directory.CreateDirectory(Path.Combine(_root.Path, "proc", "pressure"));
+        File.WriteAllText(Path.Combine(_root.Path, "proc", "pressure", "cpu"),
+            $"some avg10={avg10.ToString(System.Globalization.CultureInfo.InvariantCulture)} avg60=0.00 avg300=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+    }
+}
