@@ -37,5 +37,11 @@ namespace EdgeLm;
 internal sealed partial class RecordJson : JsonSerializerContext
 {
     /// <summary>Relaxed escaping: JSON Lines for files and pipes, not HTML, so '+' and '&lt;' stay readable.</summary>
-    public static RecordJson Text { get; } = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    // Named NaN and infinities: a figure that ever came out non-finite is written as "NaN" (and refused on import)
+    // rather than stopping the writer in the middle of a benchmark. Finite numbers are written as before.
+    public static RecordJson Text { get; } = new(new JsonSerializerOptions
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    });
 }

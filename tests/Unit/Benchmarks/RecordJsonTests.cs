@@ -21,6 +21,22 @@ public sealed class RecordJsonTests
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
+    [Fact]
+    public void ANonFiniteFigureIsWrittenByNameAndRefusedOnImport()
+    {
+        var record = new InferenceResult { RunId = "r", DecodeTokensPerSecond = double.NaN, PrefillTokensPerSecond = double.PositiveInfinity };
+
+        string line = RecordText.ToJsonLine(record);
+
+        Assert.Contains("\"DecodeTokensPerSecond\":\"NaN\"", line);
+        Assert.Contains("\"PrefillTokensPerSecond\":\"Infinity\"", line);
+        using var temp = new TempFolder();
+        string file = temp.File("nan.jsonl");
+        File.WriteAllText(file, line + "\n");
+        var e = Assert.ThrowsAny<EdgeLm.Core.EdgeLmException>(() => EdgeLm.Core.Benchmarks.ResultFiles.Import(file));
+        Assert.Contains("which no run measures", e.Message);
+    }
+
     private static string AsBefore(object record)
     {
         if (record is not IFlatRecord flat)
