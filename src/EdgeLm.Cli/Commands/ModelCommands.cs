@@ -107,8 +107,8 @@ internal static class ModelCommands
         command.SetAction(parse =>
         {
             CommandContext c = CommandContext.Of(parse, globals);
-            ModelInfo info = ModelQuantizer.Quantize(parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(quantization)!,
-                parse.GetValue(threads) ?? 0, c.NativeDirectory, parse.GetValue(force), c.Cancellation);
+            ModelInfo info = ModelConversion.Quantize(parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(quantization)!,
+                parse.GetValue(threads) ?? 0, InferCommand.CurrentProcessWorker(), c.NativeDirectory, parse.GetValue(force), c.Log, c.Cancellation);
             c.Printer().Print(info);
             return 0;
         });

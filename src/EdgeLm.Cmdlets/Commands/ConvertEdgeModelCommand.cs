@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EdgeLm.Core.Host;
 using EdgeLm.Core.Models;
 
 namespace EdgeLm.Cmdlets.Commands;
@@ -72,7 +73,7 @@ public sealed class ConvertEdgeModelCommand : EdgeLmCmdlet
         }
 
         WriteVerbose($"Quantizing {input} to {Quantization} at {output}");
-        RunForItem(input, call => call.WriteObject(
-            ModelQuantizer.Quantize(input, output, Quantization, threads, nativeDirectory, Force.IsPresent, call.CancellationToken)));
+        RunForItem(input, call => call.WriteObject(ModelConversion.Quantize(input, output, Quantization, threads, WorkerHost.Find(),
+            nativeDirectory, Force.IsPresent, line => call.WriteVerbose(line), call.CancellationToken)));
     }
 }

@@ -1,5 +1,7 @@
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Worker;
+using EdgeLm.Core.Models;
+using EdgeLm.Core.Native;
 using System.Diagnostics;
 
 namespace EdgeLm.Core.Host;
@@ -61,7 +63,7 @@ internal sealed class WorkerClient : IDisposable
         }
 
         // ggml's crash handler would attach gdb for a backtrace: slow, and noise in the error we quote.
-        start.Environment["GGML_NO_BACKTRACE"] = "1";
+        start.Environment[NativeEnvironment.NoBacktrace] = "1";
         var clock = Stopwatch.StartNew();
         Process process;
         try
@@ -124,6 +126,31 @@ internal sealed class WorkerClient : IDisposable
                 case WorkerMessage.CancelledType:
                     _phase = "idle";
                     throw new OperationCanceledException(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one quantization in the worker. llama.cpp's quantizer cannot be interrupted, so cancelling stops the
+    /// worker at once; what it half wrote is the caller's temporary to delete.
+    /// </summary>
+    public void Quantize(QuantizeOrder order, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _phase = "quantizing";
+        using CancellationTokenRegistration stop = cancellationToken.Register(TryKill);
+        Send(new WorkerMessage { Type = WorkerMessage.QuantizeType, Quantize = order });
+        while (true)
+        {
+            WorkerMessage message = Receive(cancellationToken, order.InputPath);
+            switch (message.Type)
+            {
+                case WorkerMessage.QuantizedType:
+                    _phase = "idle";
+                    return;
+                case WorkerMessage.ErrorType when message.Error is not null:
+                    _phase = "idle";
+                    throw message.Error.ToException();
             }
         }
     }

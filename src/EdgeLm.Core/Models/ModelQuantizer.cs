@@ -2,13 +2,17 @@ using EdgeLm.Core.Native;
 
 namespace EdgeLm.Core.Models;
 
-/// <summary>Quantizes a GGUF with llama.cpp's own llama_model_quantize (Convert-EdgeModel, edgelm model quantize).</summary>
-public static class ModelQuantizer
+/// <summary>
+/// Quantization with llama.cpp's own llama_model_quantize. <see cref="Prepare"/> checks everything llama.cpp would
+/// otherwise abort on; the host then runs the order in a worker (Convert-EdgeModel, edgelm model quantize), so a
+/// model we misjudge can only take the worker down.
+/// </summary>
+internal static class ModelQuantizer
 {
-    public static IReadOnlyList<string> SupportedQuantizations => FileTypes.QuantizeTargets;
+    internal static IReadOnlyList<string> SupportedQuantizations => FileTypes.QuantizeTargets;
 
-    public static ModelInfo Quantize(string inputPath, string outputPath, string quantization, int threads = 0,
-        string? nativeDirectory = null, bool force = false, CancellationToken cancellationToken = default)
+    /// <summary>The order for quantizing <paramref name="inputPath"/>, or an EdgeLmException saying why there is none.</summary>
+    internal static QuantizeOrder Prepare(string inputPath, string outputPath, string quantization, int threads, bool force)
     {
         GgufFile input = GgufReader.Read(inputPath);
         Hyperparameters.Check(input);
@@ -22,35 +26,41 @@ public static class ModelQuantizer
             throw new EdgeLmArgumentException("OutputIsInput", $"{output} is both input and output; write the quantized model to another file");
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        QuantizeFile(input.Path, output, fileType, threads, nativeDirectory);
-        return ModelInspector.Inspect(output);
+        return new QuantizeOrder(input.Path, output, fileType, threads);
     }
 
-    /// <summary>Runs llama_model_quantize into a temporary beside <paramref name="output"/>, then renames it.</summary>
-    internal static unsafe void QuantizeFile(string input, string output, int fileType, int threads, string? nativeDirectory)
+    /// <summary>
+    /// Quantizes in this process through a temporary beside the output, then renames it: for models EdgeLm wrote
+    /// itself (synthetic models), which cannot make llama.cpp abort.
+    /// </summary>
+    internal static void QuantizeFile(string input, string output, int fileType, int threads, string? nativeDirectory)
     {
         LlamaRuntime.Initialize(nativeDirectory);
         string temporary = OutputFiles.TemporaryBeside(output);
         try
         {
-            llama_model_quantize_params parameters = NativeMethods.llama_model_quantize_default_params();
-            parameters.nthread = threads > 0 ? threads : Environment.ProcessorCount;
-            parameters.ftype = fileType;
-            parameters.allow_requantize = 1;
-            uint status = NativeMethods.llama_model_quantize(input, temporary, &parameters);
-            if (status != 0 || !File.Exists(temporary))
-            {
-                string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
-                throw new EdgeLmException("QuantizeFailed",
-                    $"llama.cpp could not quantize {input} to {FileTypes.Name(fileType)} (status {status}). llama.cpp said: {said}");
-            }
-
+            Run(new QuantizeOrder(input, temporary, fileType, threads));
             File.Move(temporary, output, overwrite: true);
         }
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Writes <see cref="QuantizeOrder.OutputPath"/> with llama.cpp; the runtime must be loaded.</summary>
+    internal static unsafe void Run(QuantizeOrder order)
+    {
+        llama_model_quantize_params parameters = NativeMethods.llama_model_quantize_default_params();
+        parameters.nthread = order.Threads > 0 ? order.Threads : Environment.ProcessorCount;
+        parameters.ftype = order.FileType;
+        parameters.allow_requantize = 1;
+        uint status = NativeMethods.llama_model_quantize(order.InputPath, order.OutputPath, &parameters);
+        if (status != 0 || !File.Exists(order.OutputPath))
+        {
+            string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
+            throw new EdgeLmException("QuantizeFailed",
+                $"llama.cpp could not quantize {order.InputPath} to {FileTypes.Name(order.FileType)} (status {status}). llama.cpp said: {said}");
         }
     }
 }

@@ -63,6 +63,7 @@ public static class LlamaRuntime
             }
 
             _directory = directory;
+            NativeEnvironment.SetDefault(NativeEnvironment.NoBacktrace, "1");
             LoadLibraries(directory);
             string version = CheckVersion(directory);
             if (!_resolverSet)

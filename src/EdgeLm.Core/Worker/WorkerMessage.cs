@@ -1,22 +1,26 @@
 using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
+using EdgeLm.Core.Models;
 using System.Text.Json;
 
 namespace EdgeLm.Core.Worker;
 
 /// <summary>
-/// One line of the worker protocol (JSON, one object per line). The host sends "run" and "cancel"; the worker
-/// answers "hello" once when it starts, then per run any number of "progress" and one of "result", "error"
-/// or "cancelled". The host closing the worker's stdin ends the worker.
+/// One line of the worker protocol (JSON, one object per line). The host sends "run", "quantize" and "cancel";
+/// the worker answers "hello" once when it starts, then per run any number of "progress" and one of "result",
+/// "error" or "cancelled", and per quantization "quantized" or "error" (a quantization cannot be cancelled: the
+/// host stops the worker instead). The host closing the worker's stdin ends the worker.
 /// </summary>
 internal sealed class WorkerMessage
 {
     public const string HelloType = "hello", RunType = "run", CancelType = "cancel", ProgressType = "progress",
-        ResultType = "result", ErrorType = "error", CancelledType = "cancelled";
+        ResultType = "result", ErrorType = "error", CancelledType = "cancelled", QuantizeType = "quantize",
+        QuantizedType = "quantized";
 
     public string Type { get; set; } = string.Empty;
     public WorkerHello? Hello { get; set; }
     public RunOrder? Run { get; set; }
+    public QuantizeOrder? Quantize { get; set; }
     public RunProgress? Progress { get; set; }
     public RunMeasurement? Result { get; set; }
     public WorkerError? Error { get; set; }

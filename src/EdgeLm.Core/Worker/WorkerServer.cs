@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeLm.Core.Native;
+using EdgeLm.Core.Models;
 
 namespace EdgeLm.Core.Worker;
 
@@ -58,12 +59,19 @@ public static class WorkerServer
             writer.Send(HelloLine(new WorkerHello(Environment.ProcessId, runtime.LlamaVersion, runtime.Backend, runtime.NativeDirectory,
                 ChatTemplates.BuiltIn().ToArray())));
 
-            var runs = new BlockingCollection<RunOrder>();
+            var orders = new BlockingCollection<WorkerMessage>();
             var cancellation = new CancelSignal();
-            var reader = new Thread(() => Read(input, runs, cancellation)) { IsBackground = true, Name = "edgelm worker input" };
+            var reader = new Thread(() => Read(input, orders, cancellation)) { IsBackground = true, Name = "edgelm worker input" };
             reader.Start();
-            foreach (RunOrder spec in runs.GetConsumingEnumerable())
+            foreach (WorkerMessage order in orders.GetConsumingEnumerable())
             {
+                if (order.Quantize is not null)
+                {
+                    Quantize(order.Quantize, writer);
+                    continue;
+                }
+
+                RunOrder spec = order.Run!;
                 CancellationToken token = cancellation.BeginRun();
                 try
                 {
@@ -89,7 +97,20 @@ public static class WorkerServer
         return 0;
     }
 
-    private static void Read(TextReader input, BlockingCollection<RunOrder> runs, CancelSignal cancellation)
+    private static void Quantize(QuantizeOrder order, MessageWriter writer)
+    {
+        try
+        {
+            ModelQuantizer.Run(order);
+            writer.Send(new WorkerMessage { Type = WorkerMessage.QuantizedType });
+        }
+        catch (Exception e)
+        {
+            writer.Send(new WorkerMessage { Type = WorkerMessage.ErrorType, Error = WorkerError.From(e) });
+        }
+    }
+
+    private static void Read(TextReader input, BlockingCollection<WorkerMessage> orders, CancelSignal cancellation)
     {
         try
         {
@@ -97,9 +118,10 @@ public static class WorkerServer
             while ((line = input.ReadLine()) is not null)
             {
                 WorkerMessage? message = WorkerMessage.Parse(line);
-                if (message?.Type == WorkerMessage.RunType && message.Run is not null)
+                if ((message?.Type == WorkerMessage.RunType && message.Run is not null)
+                    || (message?.Type == WorkerMessage.QuantizeType && message.Quantize is not null))
                 {
-                    runs.Add(message.Run);
+                    orders.Add(message);
                 }
                 else if (message?.Type == WorkerMessage.CancelType)
                 {
@@ -114,7 +136,7 @@ public static class WorkerServer
 
         // No host, nobody to report to: stop what runs and leave.
         cancellation.Close();
-        runs.CompleteAdding();
+        orders.CompleteAdding();
     }
 
     /// <summary>

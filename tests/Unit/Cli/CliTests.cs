@@ -154,6 +154,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AnAbortInTheCallersProcessPrintsNoBacktraceOnItsStdout()
+    {
+        // ggml forks gdb onto stdout when it aborts; only where gdb is installed could this ever print.
+        string aborting = AbortingModel.Write(_tiny.Path, _temp.File("aborting.gguf"));
+
+        var run = ProcessRunner.Edgelm("infer", "--in-process", "--model", aborting, "--prompt", AbortingModel.Prompt, "--max-tokens", "2");
+
+        Assert.Equal(134, run.Exit);
+        Assert.Equal(string.Empty, run.Out);
+    }
+
+    [Fact]
     public void InProcessRunsInTheCallersProcess()
     {
         var run = InProcess("infer", "--model", _tiny.Path, "--prompt", "x", "--max-tokens", "2", "--threads", "1", "--in-process", "--format", "json");

@@ -22,6 +22,14 @@ public sealed class NativeRuntimeTests
         Assert.Contains("CPU", runtime.SystemInfo);
     }
 
+    [Fact]
+    public void GgmlsGdbBacktraceIsOffOnceLlamaCppIsLoaded()
+    {
+        LlamaRuntime.Initialize();
+
+        Assert.Equal("1", NativeEnvironment.Get(NativeEnvironment.NoBacktrace));
+    }
+
     [Theory]
     [InlineData("0.5.0", true)]
     [InlineData("0.5.0-dev", true)]

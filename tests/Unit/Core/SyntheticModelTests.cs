@@ -132,7 +132,7 @@ public sealed class SyntheticModelTests : IDisposable
     [Fact]
     public void ConvertRequantizesAnyGguf()
     {
-        ModelInfo info = ModelQuantizer.Quantize(_tiny.Path, _temp.File("q8.gguf"), "Q8_0");
+        ModelInfo info = ModelConversion.Quantize(_tiny.Path, _temp.File("q8.gguf"), "Q8_0", 0, TestWorker.Launch);
 
         Assert.Equal("Q8_0", info.Quantization);
         Assert.StartsWith("Q8_0:", info.TensorTypes);
