@@ -49,6 +49,7 @@ public static class BenchmarkRunner
         }
 
         IReadOnlyList<RunConfiguration> configurations = BenchmarkMatrix.Expand(loaded);
+        CheckEveryRun(loaded, configurations);
         // Opened now, so a results file that cannot be written or would be mixed into is refused before any run.
         ResultStore? store = output is null ? null : ResultStore.Open(output, options.Resume);
         if (store is null)
@@ -124,6 +125,47 @@ public static class BenchmarkRunner
             progress?.Report(new BenchmarkProgress(done, total, string.Empty, TimeSpan.Zero, "done"));
         }
     }
+
+    /// <summary>
+    /// Refuses the plan before its first run when any run would be refused when its turn came (a context beyond
+    /// what its model was trained for, more threads than the machine can take, a model file that is not one), so
+    /// a bad last configuration never costs the hours before it. Synthetic models are described by their shape.
+    /// </summary>
+    private static void CheckEveryRun(LoadedPlan loaded, IReadOnlyList<RunConfiguration> configurations)
+    {
+        int cores = CpuTopology.PhysicalCores();
+        var models = new Dictionary<string, ModelInfo>(StringComparer.Ordinal);
+        foreach (RunConfiguration configuration in configurations)
+        {
+            ModelChoice model = configuration.Model;
+            if (!models.TryGetValue(model.Identity, out ModelInfo? info))
+            {
+                info = model.Path is not null ? ModelInspector.Inspect(model.Path) : Describe(SyntheticShapes.Get(model.Shape!));
+                models[model.Identity] = info;
+            }
+
+            try
+            {
+                InferenceHost.Check(configuration.Settings(model.Path ?? info.ModelName, loaded.Plan), info, cores);
+            }
+            catch (EdgeLmArgumentException e) when (File.Exists(loaded.File))
+            {
+                // From a plan file the fix is in the file, not on the command line.
+                throw new EdgeLmInvalidFileException(loaded.File, e.ErrorId, $"{loaded.File}: the run {configuration.Describe()}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>What the limits need of a synthetic model that may not be generated yet.</summary>
+    private static ModelInfo Describe(SyntheticShape shape) => new()
+    {
+        ModelName = $"synthetic-{shape.Name}",
+        ContextLength = shape.ContextLength,
+        Layers = shape.Layers,
+        EmbeddingSize = shape.EmbeddingSize,
+        Heads = shape.Heads,
+        KvHeads = shape.KvHeads,
+    };
 
     /// <summary>The model file: as given, or the synthetic model from the cache, generated the first time.</summary>
     private static string EnsureModel(ModelChoice model, LoadedPlan loaded, string? nativeDirectory, Action<string> report, CancellationToken cancellationToken)

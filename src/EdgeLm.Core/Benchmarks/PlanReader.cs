@@ -182,12 +182,22 @@ public static class PlanReader
     /// <summary>The most runs (configurations × repetitions) a plan may expand to without the user saying they mean it.</summary>
     public const long MaxRuns = 10_000;
 
+    /// <summary>The most runs any plan may expand to, allowLarge or not: the matrix is held in memory (about 100 MB at this size).</summary>
+    public const long MaxRunsAllowed = 1_000_000;
+
     // A matrix is a product of lists: 100 × 100 × 100 is a million runs nobody meant. Counted without expanding it.
     private static void RequireReasonableSize(BenchmarkPlan plan, IPlanSource at)
     {
         long models = plan.Models.Sum(m => m.Path is not null ? 1L : Math.Max(1, m.Quantizations.Count));
         double runs = (double)models * Math.Max(1, plan.Threads.Count) * plan.GpuLayers.Count * Math.Max(1, plan.Contexts.Count)
             * plan.PromptTokens.Count * plan.GenerationTokens.Count * plan.Depths.Count * (plan.Repetitions + (double)plan.Warmups);
+        if (runs > MaxRunsAllowed)
+        {
+            throw at.Error("PlanTooLarge",
+                $"the plan expands to {runs:0} runs, more than the {MaxRunsAllowed} one plan may hold even with allowLarge " +
+                $"({TimeSpan.FromSeconds(MaxRunsAllowed).TotalDays:0.#} days at one second each); split it into several plans", "models");
+        }
+
         if (runs > MaxRuns && !plan.AllowLarge)
         {
             throw at.Error("PlanTooLarge",

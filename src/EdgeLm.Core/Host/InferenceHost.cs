@@ -49,17 +49,27 @@ public sealed class InferenceHost : IDisposable
     internal IEnumerable<InferenceResult> Run(RunSettings settings, IProgress<InferenceProgress>? progress,
         CancellationToken cancellationToken, RunLabel? label)
     {
-        settings.Validate();
         ModelInfo info = ModelInspector.Inspect(settings.ModelPath);
         int cores = CpuTopology.PhysicalCores();
-        RunSettings resolved = settings.Resolved(cores);
-        ModelLimits.Check(resolved, info, cores, MemInfo.Read(new ProbeRoot("/")).AvailableBytes);
+        RunSettings resolved = Check(settings, info, cores);
         if (resolved.ThreadCount > 4 * cores)
         {
             _options.Warning?.Invoke($"{resolved.ThreadCount} threads is more than four times this machine's {cores} cores; llama.cpp will be slower, not faster");
         }
 
         return RunValidated(resolved, info, label, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Everything that refuses one run before a worker starts, against the model (<paramref name="info"/>, inspected
+    /// or described) and this machine; the settings with their defaults resolved.
+    /// </summary>
+    internal static RunSettings Check(RunSettings settings, ModelInfo info, int physicalCores)
+    {
+        settings.Validate();
+        RunSettings resolved = settings.Resolved(physicalCores);
+        ModelLimits.Check(resolved, info, physicalCores, MemInfo.Read(new ProbeRoot("/")).AvailableBytes);
+        return resolved;
     }
 
     public void Dispose()

@@ -116,6 +116,18 @@ public sealed class HostilePlanTests
         string large = Model + "threads: [1,2,3,4,5,6,7,8,9,10]\npromptTokens: [1,2,3,4,5,6,7,8,9,10]\ngenerationTokens: [1,2,3,4,5,6,7,8,9,10]\nrepetitions: 10\n";
         Assert.True(PlanReader.Parse(large + "allowLarge: true\n", "/plans/large.yaml").Plan.AllowLarge);
     }
+
+    [Fact]
+    public void EvenAllowedAPlanHasACeilingItIsNeverExpandedPast()
+    {
+        string range = "[" + string.Join(",", Enumerable.Range(1, 1000)) + "]";
+        string huge = Model + $"threads: {range}\npromptTokens: {range}\ngenerationTokens: [1, 2]\nrepetitions: 1\nwarmups: 0\nallowLarge: true\n";
+
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => PlanReader.Parse(huge, "/plans/huge.yaml"));
+
+        Assert.Equal("PlanTooLarge", e.ErrorId);
+        Assert.Contains($"expands to 2000000 runs, more than the {PlanReader.MaxRunsAllowed} one plan may hold even with allowLarge", e.Message);
+    }
 }
 
 [Collection(TinyModelCollection.Name)]
@@ -142,5 +154,26 @@ public sealed class LargeSweepTests
         Assert.Equal("PlanTooLarge", e.ErrorId);
         Assert.Contains("expands to 11000 runs, more than 10000", e.Message);
         Assert.True((sweep with { AllowLarge = true }).ToPlan().Plan.AllowLarge);
+    }
+
+    [Fact]
+    public void ARunThatWouldBeRefusedLastIsRefusedBeforeTheFirst()
+    {
+        using var folder = new TempFolder();
+        string results = folder.File("results.jsonl");
+        var sweep = new BenchmarkSweep
+        {
+            Models = new[] { _tiny.Path },
+            Threads = new[] { 1 },
+            PromptTokens = new[] { 4 },
+            GenerationTokens = new[] { 2, 1_000_000 },
+            Repetitions = 1,
+            Warmups = 0,
+        };
+
+        var e = Assert.Throws<EdgeLmArgumentException>(() => BenchmarkRunner.Run(sweep.ToPlan(), new BenchmarkOptions { OutputPath = results }));
+
+        Assert.Equal("ContextBeyondTraining", e.ErrorId);
+        Assert.False(File.Exists(results));
     }
 }

@@ -52,7 +52,7 @@ public sealed class BadInputCorpusTests : IDisposable
         ["memory: --context 2147483647"] = new("memory", t => new[] { "infer", "--model", t._tiny.Path, "--prompt", "x", "--context", "2147483647" }, 1, "trained for"),
         ["memory: --prompt-tokens 2147483647"] = new("memory", t => new[] { "infer", "--model", t._tiny.Path, "--prompt-tokens", "2147483647" }, 1, "trained for"),
         ["memory: generationTokens 1000000000 in a plan"] = new("memory", t => new[] { "bench", "--plan", t.Plan("generationTokens: [1000000000]\n") }, 1, "trained for"),
-        ["memory: a 1e12-run plan"] = new("memory", t => new[] { "bench", "--plan", t.Plan("threads: [" + Range(1, 10_000) + "]\npromptTokens: [" + Range(1, 10_000) + "]\ngenerationTokens: [" + Range(1, 10_000) + "]\n") }, 1, "--allow-large"),
+        ["memory: a 1e12-run plan"] = new("memory", t => new[] { "bench", "--plan", t.Plan("threads: [" + Range(1, 10_000) + "]\npromptTokens: [" + Range(1, 10_000) + "]\ngenerationTokens: [" + Range(1, 10_000) + "]\n") }, 1, "split it into several plans"),
         ["memory: a 50 MB threads list"] = new("memory", t => new[] { "bench", "--plan", t.Text("huge.yaml", "threads: [" + string.Join(",", Enumerable.Repeat("1", 25_000_000)) + "]") }, 1, "MiB"),
 
         // Generic errors: each gets a diagnosis instead.
