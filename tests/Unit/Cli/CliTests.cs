@@ -166,6 +166,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void InProcessLlamaCppWritesNothingOfItsOwnToStdout()
+    {
+        // As its own process, so that anything native writing to file descriptor 1 would be seen.
+        var run = ProcessRunner.Edgelm("infer", "--in-process", "--verbose", "--model", _tiny.Path, "--prompt", "hello", "--max-tokens", "2", "--threads", "1", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("llama.cpp: ", run.Err);
+        string[] lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("{\"RunId\":", lines[0]);
+    }
+
+    [Fact]
     public void InProcessRunsInTheCallersProcess()
     {
         var run = InProcess("infer", "--model", _tiny.Path, "--prompt", "x", "--max-tokens", "2", "--threads", "1", "--in-process", "--format", "json");
