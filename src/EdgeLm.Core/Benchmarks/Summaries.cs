@@ -1,6 +1,9 @@
 namespace EdgeLm.Core.Benchmarks;
 
-/// <summary>Statistics per configuration: results grouped by keys, each figure summarised (records.md's BenchmarkSummary).</summary>
+/// <summary>
+/// Statistics per configuration: results grouped by keys, each figure summarised (records.md's BenchmarkSummary),
+/// and the Pareto fronts marked among the summaries made together.
+/// </summary>
 public static class Summaries
 {
     private static readonly string[] NoiseFigures =
@@ -43,9 +46,12 @@ public static class Summaries
 
             summary.Noisy = noisy.Count > 0;
             summary.NoisyFigures = noisy.Count > 0 ? string.Join(";", noisy) : null;
+            string[] bases = group.Select(r => r.EnergyBasis).OfType<string>().Distinct().ToArray();
+            summary.EnergyBasis = bases.Length switch { 0 => null, 1 => bases[0], _ => "mixed" };
             summaries.Add(summary);
         }
 
+        ParetoFront.Mark(summaries);
         return summaries;
     }
 }

@@ -87,6 +87,8 @@ internal static class InferenceRecord
             AveragePowerWatts = energy?.AveragePowerWatts,
             JoulesPerToken = energy?.JoulesPerToken,
             TokensPerJoule = energy?.TokensPerJoule,
+            EnergyBasis = energy?.Basis,
+            EnergyThroughputTradeoff = Tradeoffs.EnergyThroughput(energy?.JoulesPerToken, measured.DecodeTokensPerSecond),
             PrefillEnergyJoules = energy?.PrefillEnergyJoules,
             DecodeEnergyJoules = energy?.DecodeEnergyJoules,
             EnergySource = energy?.Source,

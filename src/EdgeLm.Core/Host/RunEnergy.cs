@@ -60,6 +60,7 @@ internal sealed class RunEnergy : IDisposable
             AveragePowerWatts: run.Seconds > 0 ? run.Joules / run.Seconds : null,
             JoulesPerToken: tokens > 0 ? perToken / tokens : null,
             TokensPerJoule: perToken > 0 ? tokens / perToken : null,
+            Basis: baseline ? "net" : "gross",
             PrefillEnergyJoules: prefill.Joules,
             DecodeEnergyJoules: decode.Joules,
             Source: _session.Selection.Source,
@@ -73,5 +74,5 @@ internal sealed class RunEnergy : IDisposable
 
 /// <summary>One run's energy, as the record's energy properties (docs/records.md).</summary>
 internal sealed record RunEnergyFigures(double EnergyJoules, double? IdlePowerWatts, double? NetEnergyJoules, double? AveragePowerWatts,
-    double? JoulesPerToken, double? TokensPerJoule, double PrefillEnergyJoules, double DecodeEnergyJoules,
+    double? JoulesPerToken, double? TokensPerJoule, string Basis, double PrefillEnergyJoules, double DecodeEnergyJoules,
     string? Source, string? Scope, string? Method, int Samples);

@@ -5,7 +5,8 @@ namespace EdgeLm;
 /// <summary>
 /// Statistics per configuration (records.md's BenchmarkSummary): the grouping keys, Runs, then for each figure
 /// Mean, StdDev, Median, P5, P95, CiLow, CiHigh (95%, t) and CoefficientOfVariation, named FigureStatistic so a
-/// summary is one flat row; Noisy when decode or prefill speed varies by more than 5%.
+/// summary is one flat row; Noisy when decode or prefill speed varies by more than 5%; the energy basis and the
+/// Pareto fronts (speed against energy, speed against memory) among the summaries made together.
 /// <para>
 /// Its properties are the default grouping keys and every figure's statistics, typed, so that PowerShell
 /// completes, sorts and exports them (a key it was not grouped by, or a figure no run measured, is null). Its
@@ -24,6 +25,7 @@ public sealed class BenchmarkSummary : IFlatRecord
         nameof(InferenceResult.TimeToFirstTokenMs), nameof(InferenceResult.InterTokenP95Ms),
         nameof(InferenceResult.LoadMs), nameof(InferenceResult.PeakRssBytes),
         nameof(InferenceResult.EnergyJoules), nameof(InferenceResult.JoulesPerToken),
+        nameof(InferenceResult.TokensPerJoule), nameof(InferenceResult.EnergyThroughputTradeoff),
         nameof(InferenceResult.BandwidthUtilization),
     };
 
@@ -123,6 +125,23 @@ public sealed class BenchmarkSummary : IFlatRecord
     public double? JoulesPerTokenCiHigh { get; set; }
     public double? JoulesPerTokenCoefficientOfVariation { get; set; }
 
+    public double? TokensPerJouleMean { get; set; }
+    public double? TokensPerJouleStdDev { get; set; }
+    public double? TokensPerJouleMedian { get; set; }
+    public double? TokensPerJouleP5 { get; set; }
+    public double? TokensPerJouleP95 { get; set; }
+    public double? TokensPerJouleCiLow { get; set; }
+    public double? TokensPerJouleCiHigh { get; set; }
+    public double? TokensPerJouleCoefficientOfVariation { get; set; }
+
+    public double? EnergyThroughputTradeoffMean { get; set; }
+    public double? EnergyThroughputTradeoffStdDev { get; set; }
+    public double? EnergyThroughputTradeoffMedian { get; set; }
+    public double? EnergyThroughputTradeoffP5 { get; set; }
+    public double? EnergyThroughputTradeoffP95 { get; set; }
+    public double? EnergyThroughputTradeoffCiLow { get; set; }
+    public double? EnergyThroughputTradeoffCiHigh { get; set; }
+    public double? EnergyThroughputTradeoffCoefficientOfVariation { get; set; }
     public double? BandwidthUtilizationMean { get; set; }
     public double? BandwidthUtilizationStdDev { get; set; }
     public double? BandwidthUtilizationMedian { get; set; }
@@ -138,6 +157,24 @@ public sealed class BenchmarkSummary : IFlatRecord
     /// <summary>The figures that made the summary noisy, ';'-joined.</summary>
     public string? NoisyFigures { get; set; }
 
+    /// <summary>net, gross (no idle baseline: the energy per token includes idle power) or mixed; null without energy.</summary>
+    public string? EnergyBasis { get; set; }
+
+    /// <summary>
+    /// On the Pareto front of decode speed against energy per token (medians) among the summaries made together:
+    /// no other configuration is at least as fast and as frugal and better in one. Null without both figures.
+    /// </summary>
+    public bool? ParetoSpeedEnergy { get; set; }
+
+    /// <summary>The configurations that dominate this one on speed and energy, '; '-joined; null on the front.</summary>
+    public string? SpeedEnergyDominatedBy { get; set; }
+
+    /// <summary>On the Pareto front of decode speed against peak memory (medians); null without both figures.</summary>
+    public bool? ParetoSpeedMemory { get; set; }
+
+    /// <summary>The configurations that dominate this one on speed and memory, '; '-joined; null on the front.</summary>
+    public string? SpeedMemoryDominatedBy { get; set; }
+
     /// <summary>A column by name (keys included), or null.</summary>
     public object? this[string name] => ((IFlatRecord)this).GetFields().FirstOrDefault(f => f.Key == name).Value;
 
@@ -152,7 +189,7 @@ public sealed class BenchmarkSummary : IFlatRecord
         var fields = Keys.Fields(this).ToList();
         fields.Add(new("Runs", Runs));
         fields.Add(new("ContendedRuns", ContendedRuns));
-        IEnumerable<string> figures = FigureColumns ?? Figures.Where(f => StatisticNames.Any(s => TypedRecord.Get(this, f + s) is not null));
+        IReadOnlyList<string> figures = FigureColumns ?? Figures.Where(f => StatisticNames.Any(s => TypedRecord.Get(this, f + s) is not null)).ToArray();
         foreach (string figure in figures)
         {
             fields.AddRange(StatisticNames.Select(s => new KeyValuePair<string, object?>(figure + s, TypedRecord.Get(this, figure + s))));
@@ -160,6 +197,24 @@ public sealed class BenchmarkSummary : IFlatRecord
 
         fields.Add(new("Noisy", Noisy));
         fields.Add(new("NoisyFigures", NoisyFigures));
+        // Like the figures, the energy and front columns exist when their figures do, the same for every row of one call.
+        bool speed = figures.Contains(nameof(InferenceResult.DecodeTokensPerSecond));
+        if (figures.Contains(nameof(InferenceResult.JoulesPerToken)))
+        {
+            fields.Add(new("EnergyBasis", EnergyBasis));
+            if (speed)
+            {
+                fields.Add(new("ParetoSpeedEnergy", ParetoSpeedEnergy));
+                fields.Add(new("SpeedEnergyDominatedBy", SpeedEnergyDominatedBy));
+            }
+        }
+
+        if (speed && figures.Contains(nameof(InferenceResult.PeakRssBytes)))
+        {
+            fields.Add(new("ParetoSpeedMemory", ParetoSpeedMemory));
+            fields.Add(new("SpeedMemoryDominatedBy", SpeedMemoryDominatedBy));
+        }
+
         return fields;
     }
 }

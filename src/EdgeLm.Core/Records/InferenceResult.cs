@@ -92,6 +92,10 @@ public sealed class InferenceResult
     public double? AveragePowerWatts { get; set; }
     public double? JoulesPerToken { get; set; }
     public double? TokensPerJoule { get; set; }
+    /// <summary>net (JoulesPerToken and TokensPerJoule after the idle baseline) or gross (no baseline was measured).</summary>
+    public string? EnergyBasis { get; set; }
+    /// <summary>The study's S_t: JoulesPerToken / DecodeTokensPerSecond, J·s/token² (the per-token energy-delay product); lower is better.</summary>
+    public double? EnergyThroughputTradeoff { get; set; }
     public double? PrefillEnergyJoules { get; set; }
     public double? DecodeEnergyJoules { get; set; }
     public string? EnergySource { get; set; }

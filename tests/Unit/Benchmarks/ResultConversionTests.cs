@@ -247,6 +247,8 @@ public sealed class ResultConversionTests
         InferenceResult measured = Full();
         measured.EnergyJoules = 1;
         measured.JoulesPerToken = 0.1;
+        measured.TokensPerJoule = 10;
+        measured.EnergyThroughputTradeoff = 0.01;
         measured.BandwidthUtilization = 0.5;
         BenchmarkSummary summary = Summaries.Summarize(new[] { measured, Full() }).Single();
         ResultComparison comparison = Comparisons.Compare(new[] { Full() }, new[] { Full() }).First();
