@@ -47,8 +47,26 @@ internal sealed class GlobalOptions
 /// </summary>
 internal static class Opt
 {
-    public static Option<string?> Text(string name, string description, string helpName = "TEXT", bool required = false) =>
-        new(name) { Description = description, HelpName = helpName, Required = required };
+    /// <summary>Text; a PATH or DIR that is empty or blank is refused (.NET's "value cannot be an empty string" named no option).</summary>
+    public static Option<string?> Text(string name, string description, string helpName = "TEXT", bool required = false)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = helpName, Required = required };
+        if (helpName is "PATH" or "DIR")
+        {
+            option.Validators.Add(result => RefuseEmptyPath(result, name, helpName));
+        }
+
+        return option;
+    }
+
+    private static void RefuseEmptyPath(System.CommandLine.Parsing.OptionResult result, string name, string helpName)
+    {
+        foreach (Token token in result.Tokens.Where(t => string.IsNullOrWhiteSpace(t.Value)))
+        {
+            result.AddError($"{name} is '{token.Value}', which names no {(helpName == "DIR" ? "folder" : "file")}; give its path");
+            return;
+        }
+    }
 
     /// <summary>A value completed from Core's names (shapes, quantizations, ...), checked by Core when used.</summary>
     public static Option<string?> Named(string name, string description, string helpName, Func<IEnumerable<CompletionName>> names, bool required = false)
@@ -70,8 +88,12 @@ internal static class Opt
         return option;
     }
 
-    public static Option<string[]> Paths(string name, string description, string helpName = "PATH", bool required = false) =>
-        new(name) { Description = description, HelpName = helpName, Required = required, Arity = ArgumentArity.OneOrMore };
+    public static Option<string[]> Paths(string name, string description, string helpName = "PATH", bool required = false)
+    {
+        var option = new Option<string[]>(name) { Description = description, HelpName = helpName, Required = required, Arity = ArgumentArity.OneOrMore };
+        option.Validators.Add(result => RefuseEmptyPath(result, name, helpName));
+        return option;
+    }
 
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
@@ -95,9 +117,10 @@ internal static class Opt
         Number<int>(name, description, helpName, min, max, "a whole number", (string text, out int value) =>
             int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value));
 
-    public static Option<uint?> UInt(string name, string description, string helpName = "N") =>
-        Number<uint>(name, description, helpName, uint.MinValue, uint.MaxValue, "a whole number from 0 to " + uint.MaxValue, (string text, out uint value) =>
-            uint.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value));
+    /// <summary>A whole number from 0 to <paramref name="max"/>; <paramref name="overMax"/> says why a larger one is refused.</summary>
+    public static Option<uint?> UInt(string name, string description, string helpName = "N", uint max = uint.MaxValue, string? overMax = null) =>
+        Number<uint>(name, description, helpName, uint.MinValue, max, "a whole number from 0 to " + max.ToString(CultureInfo.InvariantCulture), (string text, out uint value) =>
+            uint.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value), overMax);
 
     public static Option<ulong?> ULong(string name, string description, string helpName = "N") =>
         Number<ulong>(name, description, helpName, ulong.MinValue, ulong.MaxValue, "a non-negative whole number", (string text, out ulong value) =>
@@ -122,7 +145,7 @@ internal static class Opt
             {
                 if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
                 {
-                    result.AddError($"{name} takes whole numbers separated by commas, not '{part}'");
+                    result.AddError($"{name} takes whole numbers separated by commas, not '{part}'{Why(part)}");
                     return null;
                 }
 
@@ -149,7 +172,7 @@ internal static class Opt
 
     private delegate bool TryParse<T>(string text, out T value);
 
-    private static Option<T?> Number<T>(string name, string description, string helpName, T min, T max, string what, TryParse<T> parse)
+    private static Option<T?> Number<T>(string name, string description, string helpName, T min, T max, string what, TryParse<T> parse, string? overMax = null)
         where T : struct, IComparable<T>
     {
         var option = new Option<T?>(name) { Description = description, HelpName = helpName };
@@ -158,7 +181,7 @@ internal static class Opt
             string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
             if (!parse(text, out T value))
             {
-                result.AddError($"{name} must be {what}, not '{text}'");
+                result.AddError($"{name} must be {what}, not '{text}'{Why(text)}");
                 return null;
             }
 
@@ -170,7 +193,7 @@ internal static class Opt
 
             if (value.CompareTo(max) > 0)
             {
-                result.AddError($"{name} must be at most {Invariant(max)}, not {text}");
+                result.AddError($"{name} must be at most {Invariant(max)}, not {text}{(overMax is null ? string.Empty : $": {overMax}")}");
                 return null;
             }
 
@@ -178,6 +201,9 @@ internal static class Opt
         };
         return option;
     }
+
+    // Why the text is no number (a digit that is not 0-9, a decimal comma), when it shows; a range error says enough.
+    private static string Why(string text) => EdgeLm.Core.NumberText.Why(text) is string why ? $": {why}" : string.Empty;
 
     private static string Invariant<T>(T value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
 

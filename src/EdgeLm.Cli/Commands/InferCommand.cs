@@ -27,7 +27,8 @@ internal static class InferCommand
         var topK = Opt.Int("--top-k", "Top-k sampling (with a temperature above 0).", min: 0).WithDefault(defaults.TopK);
         var topP = Opt.Float("--top-p", "Top-p sampling.", 0, 1).WithDefault(defaults.TopP);
         var minP = Opt.Float("--min-p", "Min-p sampling.", 0, 1).WithDefault(defaults.MinP);
-        var seed = Opt.UInt("--seed", "Seed for sampling and random prompt tokens.").WithDefault(defaults.Seed);
+        var seed = Opt.UInt("--seed", "Seed for sampling and random prompt tokens.", max: RunSettings.MaxSeed,
+            overMax: "llama.cpp takes 4294967295 as 'draw a random seed', which a run's record could not show").WithDefault(defaults.Seed);
         var stopAtEos = Opt.Flag("--stop-at-eos", "Stop at an end-of-generation token (default: generate exactly --max-tokens).");
         var flashAttention = Opt.Choice("--flash-attn", "Flash attention: llama.cpp decides (auto), or forced on or off.", "auto", "on", "off").WithDefault("auto");
         var repeat = Opt.Int("--repeat", "Measured runs of the same prompt (the model loads once).", min: 1).WithDefault(defaults.Repeat);

@@ -10,7 +10,7 @@ namespace EdgeLm.Core.Benchmarks;
 public sealed class BudgetRule
 {
     public string Figure { get; set; } = string.Empty;
-    /// <summary>A number, or a size with a unit for byte figures: 3GB, 512MB, 1.5GiB.</summary>
+    /// <summary>A number, or a size with a unit for byte figures: 3GB, 512MB, 1.5GiB; or the figure's own unit (2000ms, 5W).</summary>
     public string? Min { get; set; }
     public string? Max { get; set; }
     /// <summary>median (default), mean, p5, p95, min or max over the matching runs.</summary>
@@ -86,8 +86,8 @@ public static class Budgets
                     throw new EdgeLmArgumentException("BudgetNoLimit", "give min, max or both");
                 }
 
-                Limit(rule.Min);
-                Limit(rule.Max);
+                Limit(rule.Min, rule.Figure);
+                Limit(rule.Max, rule.Figure);
                 _ = Aggregate(new[] { 1.0 }, rule.Statistic);
             }
             catch (EdgeLmArgumentException e)
@@ -108,7 +108,7 @@ public static class Budgets
             string figure = ResultFields.Get(rule.Figure).Name;
             double[] values = measured.Where(r => Matches(r.ModelName, rule.Model) && Matches(r.DeviceName, rule.Device))
                 .Select(r => ResultFields.Number(r, figure)).OfType<double>().ToArray();
-            double? min = Limit(rule.Min), max = Limit(rule.Max);
+            double? min = Limit(rule.Min, figure), max = Limit(rule.Max, figure);
             double? value = values.Length > 0 ? Aggregate(values, rule.Statistic) : null;
             bool passed = value is double v && (min is null || v >= min) && (max is null || v <= max);
             string bounds = string.Join(" and ", new[] { min is null ? null : $">= {Format(min.Value, figure)}", max is null ? null : $"<= {Format(max.Value, figure)}" }.OfType<string>());
@@ -152,29 +152,38 @@ public static class Budgets
         };
     }
 
-    /// <summary>A limit: a number, or bytes with a unit (KB, MB, GB, TB are powers of 1000; KiB, MiB, GiB, TiB of 1024).</summary>
-    internal static double? Limit(string? text)
+    /// <summary>
+    /// A limit on <paramref name="figure"/>: a number in the figure's unit, optionally with that unit written (2000ms,
+    /// 5W), or for a byte figure a size (KB, MB, GB, TB are powers of 1000; KiB, MiB, GiB, TiB of 1024). A unit that
+    /// does not fit the figure (3GB on tokens per second) is refused naming both, never scaled into a wrong limit.
+    /// </summary>
+    internal static double? Limit(string? text, string figure)
     {
         if (text is null)
         {
             return null;
         }
 
-        Match m = Regex.Match(text.Trim(), @"^([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([KMGT]i?B)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        BudgetUnits.Unit unit = BudgetUnits.Of(figure);
+        if (NumberText.Why(text) is string shape)
+        {
+            // 12,5 would otherwise read as 12 followed by the unknown unit ",5".
+            throw new EdgeLmArgumentException("BudgetLimit", $"'{text}' is not a number: {shape}");
+        }
+
+        Match m = Regex.Match(text.Trim(), @"^([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(\S.*)?$", RegexOptions.CultureInvariant);
         if (!m.Success)
         {
-            throw new EdgeLmArgumentException("BudgetLimit", $"'{text}' is not a number or a size such as 3GB");
+            throw new EdgeLmArgumentException("BudgetLimit", $"'{text}' is not a number{(unit.Key == BudgetUnits.Bytes ? " or a size such as 3GB" : string.Empty)}");
         }
 
         double number = double.Parse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
-        string unit = m.Groups[2].Value.ToUpperInvariant();
-        double scale = unit switch
+        double scale = m.Groups[2].Success ? BudgetUnits.Scale(figure, unit, m.Groups[2].Value.Trim(), text) : 1;
+        if (!double.IsFinite(number * scale))
         {
-            "" => 1,
-            "KB" => 1e3, "MB" => 1e6, "GB" => 1e9, "TB" => 1e12,
-            "KIB" => 1024, "MIB" => 1024.0 * 1024, "GIB" => 1024.0 * 1024 * 1024, "TIB" => 1024.0 * 1024 * 1024 * 1024,
-            _ => 1,
-        };
+            throw new EdgeLmArgumentException("BudgetLimit", $"'{text}' is beyond the largest number a limit holds (about 1.8e308)");
+        }
+
         return number * scale;
     }
 

@@ -50,7 +50,7 @@ public static class PlanReader
         }
         catch (YamlException e)
         {
-            throw new EdgeLmInvalidFileException(file, "PlanInvalid", $"{At(file, e.Start)}: {Explain(e)}");
+            throw new EdgeLmInvalidFileException(file, "PlanInvalid", $"{At(file, e.Start)}: {Explain(e, stream)}");
         }
 
         var positions = new PlanPositions(file, stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null);
@@ -94,6 +94,12 @@ public static class PlanReader
 
             if (model.Path is not null)
             {
+                if (string.IsNullOrWhiteSpace(model.Path))
+                {
+                    // Combined with the plan's folder, '' named the folder: "is a folder, not a GGUF file".
+                    throw at.Error("PlanInvalidModel", $"models[{i}].path is '{model.Path}', which names no file; give the path of a .gguf file", "models", i, "path");
+                }
+
                 string resolved = Path.GetFullPath(Path.Combine(folder, model.Path));
                 try
                 {
@@ -242,8 +248,16 @@ public static class PlanReader
         }
     }
 
-    private static string Explain(YamlException e)
+    private static string Explain(YamlException e, YamlStream stream)
     {
+        // A number YamlDotNet could not read: say which text and why, not "The input string was not in a correct format".
+        if (e.InnerException is FormatException or OverflowException && ScalarAt(stream, e.Start) is string value)
+        {
+            return e.InnerException is OverflowException
+                ? $"'{value}' is out of range for this setting (a whole number here is from -2147483648 to 2147483647)"
+                : $"wrong type: '{value}' is not a number{(NumberText.Why(value) is string why ? $": {why}" : string.Empty)}";
+        }
+
         string message = e.InnerException?.Message ?? e.Message;
         Match unknown = UnknownProperty.Match(e.Message);
         if (unknown.Success)
@@ -261,6 +275,9 @@ public static class PlanReader
             ? $"wrong type: {message}"
             : message;
     }
+
+    private static string? ScalarAt(YamlStream stream, Mark start) => stream.Documents.Count == 0 ? null
+        : stream.Documents[0].AllNodes.OfType<YamlScalarNode>().FirstOrDefault(n => n.Start.Index == start.Index)?.Value;
 
     internal static string At(string file, Mark mark) => $"{file} line {mark.Line}, column {mark.Column}";
 

@@ -22,8 +22,9 @@ public sealed class EdgeLmInvalidResultException : EdgeLmException
 /// <item>Names match InferenceResult's properties ignoring case; other names are ignored (a newer file's columns).</item>
 /// <item>A result must have <see cref="Required"/>: RunId, DeviceName, ModelName and every number or flag that
 /// cannot be null, since an absent number would read as a measured 0 (and an absent Warmup as "measured").</item>
-/// <item>Text is parsed invariantly (numbers as Export-Csv writes them under the current culture are accepted too);
-/// "True"/"False" for flags; empty text is null where the property may be null, "" for text, and an error for a
+/// <item>Text is parsed in the invariant culture only (<see cref="NumberText"/>): the same file means the same numbers on
+/// every machine, so a decimal comma (Export-Csv under a German culture, Excel) is refused with the fix, never read
+/// as the current culture happens to read it; "True"/"False" for flags; empty text is null where the property may be null, "" for text, and an error for a
 /// number that cannot be null. Numbers, flags and dates from deserialized objects are taken by the same rules.</item>
 /// <item>Every problem in a record is reported at once, naming the property and the value.</item>
 /// </list>
@@ -39,8 +40,11 @@ public static class ResultConversion
             || (s.Property.PropertyType.IsValueType && !s.Nullable))
         .Select(s => s.Property.Name).ToArray();
 
-    /// <summary>The result <paramref name="fields"/> describe; <see cref="EdgeLmInvalidResultException"/> when they are no result.</summary>
-    public static InferenceResult FromFields(IEnumerable<KeyValuePair<string, object?>> fields)
+    /// <summary>
+    /// The result <paramref name="fields"/> describe; <see cref="EdgeLmInvalidResultException"/> when they are no result.
+    /// <paramref name="locate"/> says where a field is in its file ("column 12"), for the message.
+    /// </summary>
+    public static InferenceResult FromFields(IEnumerable<KeyValuePair<string, object?>> fields, Func<string, string?>? locate = null)
     {
         var given = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         foreach ((string name, object? value) in fields)
@@ -63,7 +67,8 @@ public static class ResultConversion
                 continue;
             }
 
-            if (TryConvert(slot, value, out object? converted, out string? problem))
+            string label = locate?.Invoke(name) is string at ? $"{slot.Property.Name} ({at})" : slot.Property.Name;
+            if (TryConvert(slot, label, value, out object? converted, out string? problem))
             {
                 slot.Property.SetValue(result, converted);
             }
@@ -104,7 +109,7 @@ public static class ResultConversion
     // Net energy is gross minus the idle baseline: below zero when the run drew less than idle (docs/records.md).
     private static readonly HashSet<string> MayBeNegative = new(StringComparer.Ordinal) { nameof(InferenceResult.NetEnergyJoules) };
 
-    private static bool TryConvert(Slot slot, object? value, out object? converted, out string? problem)
+    private static bool TryConvert(Slot slot, string label, object? value, out object? converted, out string? problem)
     {
         converted = null;
         problem = null;
@@ -142,7 +147,7 @@ public static class ResultConversion
                 break;
             default:
                 string holds = value is System.Text.Json.JsonElement json ? $"a JSON {json.ValueKind.ToString().ToLowerInvariant()}" : $"a {value.GetType().FullName}";
-                problem = $"{name} holds {holds}, not a single value";
+                problem = $"{label} holds {holds}, not a single value";
                 return false;
         }
 
@@ -159,7 +164,7 @@ public static class ResultConversion
                 return true;
             }
 
-            problem = $"{name} is empty; it needs {slot.Expected}";
+            problem = $"{label} is empty; it needs {slot.Expected}";
             return false;
         }
 
@@ -184,9 +189,16 @@ public static class ResultConversion
             {
                 // A measured figure is finite, and only net energy may fall below zero: NaN or a negative speed is
                 // a corrupt or hand-edited file, never a run.
+                if (double.IsInfinity(number) && !trimmed.Contains("Infinity", StringComparison.OrdinalIgnoreCase) && !trimmed.Contains('\u221E'))
+                {
+                    // .NET reads 1e400 as infinity: say the written number is out of range, not that it is infinite.
+                    problem = $"{label} '{text}' is beyond the largest number a figure holds (about 1.8e308)";
+                    return false;
+                }
+
                 if (!double.IsFinite(number) || (number < 0 && !MayBeNegative.Contains(name)))
                 {
-                    problem = $"{name} is {text}, which no run measures (a figure is a finite number{(MayBeNegative.Contains(name) ? "" : " of 0 or more")})";
+                    problem = $"{label} is {text}, which no run measures (a figure is a finite number{(MayBeNegative.Contains(name) ? "" : " of 0 or more")})";
                     return false;
                 }
 
@@ -200,7 +212,7 @@ public static class ResultConversion
             long minimum = name == nameof(InferenceResult.GpuLayers) ? -1 : 0;
             if (whole is int i && i < minimum || whole is long l && l < minimum)
             {
-                problem = $"{name} is {text}; it is {minimum} or more";
+                problem = $"{label} is {text}; it is {minimum.ToString(CultureInfo.InvariantCulture)} or more";
                 return false;
             }
 
@@ -208,14 +220,22 @@ public static class ResultConversion
             return true;
         }
 
-        problem = $"{name} '{text}' is not {slot.Expected}";
+        problem = $"{label} '{text}' is not {slot.Expected}";
+        if (slot.Target != typeof(bool) && NumberText.Why(trimmed) is string why)
+        {
+            // Export-Csv writes each number with ToString(), in the current culture: 0,8279 under German.
+            problem += trimmed.Contains(',')
+                ? $": {why}; Export-Csv writes numbers in the current culture, so write results files with Export-EdgeResult or edgelm export --to csv"
+                : $": {why}";
+        }
+
         return false;
     }
 
-    // Invariant first (JSON, RecordText); then the current culture, as Export-Csv writes numbers with ToString().
+    // Invariant only (JSON, RecordText, Export-EdgeResult): the current culture would read the same text differently
+    // on another machine (1,234 is 1.234 in German), so a file's numbers could change with the reader's settings.
     private static bool TryParseNumber(string text, out double number) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) ||
-        double.TryParse(text, NumberStyles.Float, CultureInfo.CurrentCulture, out number);
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
 
     private static bool TryParseWhole(string text, Type target, out object? value)
     {
@@ -255,6 +275,7 @@ public static class ResultConversion
                     : target == typeof(uint) ? "a whole number from 0 to 4294967295"
                     : target == typeof(string) ? "text"
                     : target == typeof(int) ? "a whole number from -2147483648 to 2147483647"
+                    : target == typeof(long) ? "a whole number from -9223372036854775808 to 9223372036854775807"
                     : "a whole number";
                 return new Slot(p, target, nullable, expected);
             })

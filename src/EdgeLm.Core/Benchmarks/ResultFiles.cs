@@ -38,8 +38,14 @@ public static class ResultFiles
     /// </summary>
     public static IEnumerable<ResultFileEntry> Read(string path)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new EdgeLmArgumentException("ResultsPathEmpty", $"the results file's path is '{path}'; name a .jsonl or .csv file");
+        }
+
         string full = Path.GetFullPath(path);
         InputFiles.RequireRegular(full, "results file");
+        ResultsFileText.RequireText(full);
         return full.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsvFile(full) : ReadJsonLines(full);
     }
 
@@ -80,11 +86,11 @@ public static class ResultFiles
         return Entry(file, number, fields);
     }
 
-    private static ResultFileEntry Entry(string file, int line, IEnumerable<KeyValuePair<string, object?>> fields)
+    private static ResultFileEntry Entry(string file, int line, IEnumerable<KeyValuePair<string, object?>> fields, Func<string, string?>? columns = null)
     {
         try
         {
-            return new ResultFileEntry(ResultConversion.FromFields(fields), null);
+            return new ResultFileEntry(ResultConversion.FromFields(fields, columns), null);
         }
         catch (EdgeLmInvalidResultException e)
         {
@@ -121,7 +127,8 @@ public static class ResultFiles
 
     private static IEnumerable<ResultFileEntry> ReadCsvFile(string file)
     {
-        List<(int Line, string[] Cells)> rows = ReadCsv(InputFiles.ReadText(file, MaxCsvBytes, "CSV results file"));
+        // A UTF-8 byte order mark (Excel's "CSV UTF-8", Export-Csv -Encoding utf8BOM) is no part of the first name.
+        List<(int Line, string[] Cells)> rows = ReadCsv(InputFiles.ReadText(file, MaxCsvBytes, "CSV results file").TrimStart('\uFEFF'));
         if (rows.Count == 0)
         {
             yield break;
@@ -141,9 +148,24 @@ public static class ResultFiles
         string[] missing = ResultConversion.Required.Where(n => !header.Contains(n, StringComparer.OrdinalIgnoreCase)).ToArray();
         if (missing.Length > 0)
         {
+            if (ResultsFileText.OtherDelimiter(header) is char delimiter)
+            {
+                throw new EdgeLmInvalidFileException(file, "CsvDelimiter",
+                    $"{file} is delimited by {ResultsFileText.Name(delimiter)}; EdgeLm reads comma-separated files (as Export-Csv writes them without -Delimiter or -UseCulture): " +
+                    "write it again with Export-EdgeResult or edgelm export --to csv, or with Export-Csv and no -Delimiter or -UseCulture");
+            }
+
             throw new EdgeLmInvalidFileException(file, "NotAResult", $"{file} holds no results: {ResultConversion.NotAResultMessage(header, missing)}");
         }
 
+        // A refused value is named with its column (1 the first), as a spreadsheet shows it.
+        var byName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int c = 0; c < header.Length; c++)
+        {
+            byName.TryAdd(header[c], c + 1);
+        }
+
+        Func<string, string?> columns = name => byName.TryGetValue(name, out int column) ? $"column {column}" : null;
         for (int i = 1; i < rows.Count; i++)
         {
             (int line, string[] cells) = rows[i];
@@ -158,7 +180,7 @@ public static class ResultFiles
                 continue;
             }
 
-            yield return Entry(file, line, header.Select((name, c) => new KeyValuePair<string, object?>(name, cells[c])));
+            yield return Entry(file, line, header.Select((name, c) => new KeyValuePair<string, object?>(name, cells[c])), columns);
         }
     }
 

@@ -86,6 +86,12 @@ internal sealed class ResultStore : IDisposable
         stream.Seek(0, SeekOrigin.Begin);
         byte[] content = new byte[stream.Length];
         stream.ReadExactly(content);
+        if (ResultsFileText.Why(content.AsSpan(0, Math.Min(content.Length, 64 * 1024))) is string why)
+        {
+            // A gzip or binary file named as the output is no benchmark cut short: say what it is, not "line 1".
+            throw new EdgeLmInvalidFileException(file, "ResultsCorrupt", $"{file} {why}; it was left untouched: name another output file");
+        }
+
         long good = 0;
         int records = 0;
         int lineNumber = 0;

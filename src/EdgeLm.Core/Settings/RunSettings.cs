@@ -13,6 +13,12 @@ public sealed record RunSettings
     /// <summary>The most repetitions (or warm-ups) of one request: far beyond any statistic's needs.</summary>
     public const int MaxRuns = 100_000;
 
+    /// <summary>
+    /// The largest seed a run takes: llama.cpp reads the next, 4294967295 (LLAMA_DEFAULT_SEED), as "draw a random
+    /// seed", so such a run could not be repeated and its record would name a seed it never used.
+    /// </summary>
+    public const uint MaxSeed = uint.MaxValue - 1;
+
     /// <summary>Logical batch for prompt processing when none is given.</summary>
     public const int DefaultBatchSize = 512;
 
@@ -103,6 +109,9 @@ public sealed record RunSettings
     /// </summary>
     public void Validate()
     {
+        Require(!string.IsNullOrWhiteSpace(ModelPath), "ModelPathEmpty", $"ModelPath is '{ModelPath}', which names no file; give the path of a .gguf model");
+        Require(Seed <= MaxSeed, "InvalidSeed",
+            $"Seed is {Seed}, llama.cpp's LLAMA_DEFAULT_SEED, which draws a random seed each run: the run could not be repeated and its record would not show the seed used; use 0 to {MaxSeed}");
         Require(MaxTokens > 0, "InvalidMaxTokens", $"MaxTokens is {MaxTokens}; generate at least 1 token");
         Require(Repeat > 0, "InvalidRepeat", $"Repeat is {Repeat}; run at least once");
         Require(DepthTokens >= 0, "InvalidDepth", $"DepthTokens is {DepthTokens}; use 0 or more");

@@ -125,16 +125,21 @@ public sealed class ResultConversionTests
     }
 
     [Fact]
-    public void NumbersExportCsvWroteUnderTheCurrentCultureAreTaken()
+    public void NumbersAreReadInTheInvariantCultureOnlyWhateverTheCurrentOne()
     {
         CultureInfo before = CultureInfo.CurrentCulture;
         try
         {
-            // Export-Csv writes each value with ToString(): 0,8279 in German.
+            // Export-Csv writes each value with ToString(): 0,8279 in German. Read by the current culture, the same
+            // file gave 0.8279 on a German machine and an error on an English one, and Excel's grouped 1,234 became
+            // 1.234 under German: refused with the fix instead, on every machine.
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-            InferenceResult converted = ResultConversion.FromFields(With(CsvRow(Full()), "TimeToFirstTokenMs", 0.8279.ToString(CultureInfo.CurrentCulture)));
-
-            Assert.Equal(0.8279, converted.TimeToFirstTokenMs);
+            EdgeLmInvalidResultException e = Refused(With(CsvRow(Full()), "TimeToFirstTokenMs", "0,8279"));
+            Assert.Equal("TimeToFirstTokenMs '0,8279' is not a number: it has a decimal comma; write 0.8279 (EdgeLm reads numbers with the digits 0-9, " +
+                "a dot as decimal point and no thousands separators); Export-Csv writes numbers in the current culture, so write results files with " +
+                "Export-EdgeResult or edgelm export --to csv", e.Message);
+            Assert.Contains("LoadMs '1,234' is not a number: its digits are grouped", Refused(With(CsvRow(Full()), "LoadMs", "1,234")).Message);
+            Assert.Equal(0.8279, ResultConversion.FromFields(With(CsvRow(Full()), "TimeToFirstTokenMs", "0.8279")).TimeToFirstTokenMs);
         }
         finally
         {
@@ -219,7 +224,9 @@ public sealed class ResultConversionTests
         ResultFileEntry[] entries = ResultFiles.Read(file).ToArray();
 
         Assert.Equal(new[] { 1, 3 }, entries.Where(e => e.Result is not null).Select(e => e.Result!.Threads));
-        Assert.Equal($"{file} line 5: Threads 'x2' is not a whole number from -2147483648 to 2147483647", Assert.Single(entries, e => e.Error is not null).Error!.Message);
+        // The column is counted as a spreadsheet shows it, from 1.
+        int column = Array.IndexOf(RecordText.FieldsOf(Full()).Select(f => f.Key).ToArray(), "Threads") + 1;
+        Assert.Equal($"{file} line 5: Threads (column {column}) 'x2' is not a whole number from -2147483648 to 2147483647", Assert.Single(entries, e => e.Error is not null).Error!.Message);
     }
 
     [Fact]
