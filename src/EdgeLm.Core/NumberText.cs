@@ -22,6 +22,12 @@ internal static class NumberText
     private static readonly Regex Grouped = new(@"^[+-]?[0-9]{1,3}([,.' \u00A0\u202F][0-9]{3})+([.,][0-9]+)?$", RegexOptions.CultureInvariant);
 
     /// <summary>
+    /// True for a number whose only separator is one comma (12,5 or 1,234): a decimal comma as a culture that writes
+    /// one formats numbers (ToString() never groups digits, so there 1,234 is 1.234).
+    /// </summary>
+    public static bool IsDecimalComma(string text) => CommaDecimal.IsMatch(text.Trim());
+
+    /// <summary>
     /// Why <paramref name="text"/> is no number EdgeLm reads, when the text shows it (a digit that is not 0-9, a
     /// comma, grouped digits, a typographic minus); null when it shows nothing more than "not a number".
     /// </summary>

@@ -22,9 +22,9 @@ public sealed class EdgeLmInvalidResultException : EdgeLmException
 /// <item>Names match InferenceResult's properties ignoring case; other names are ignored (a newer file's columns).</item>
 /// <item>A result must have <see cref="Required"/>: RunId, DeviceName, ModelName and every number or flag that
 /// cannot be null, since an absent number would read as a measured 0 (and an absent Warmup as "measured").</item>
-/// <item>Text is parsed in the invariant culture only (<see cref="NumberText"/>): the same file means the same numbers on
-/// every machine, so a decimal comma (Export-Csv under a German culture, Excel) is refused with the fix, never read
-/// as the current culture happens to read it; "True"/"False" for flags; empty text is null where the property may be null, "" for text, and an error for a
+/// <item>Text is parsed in the invariant culture (<see cref="NumberText"/>), and a plain decimal comma ("12,5") only
+/// where this machine's culture writes one (Export-Csv's round trip here); elsewhere it is refused with the fix, so
+/// no machine reads a file's number as another number; "True"/"False" for flags; empty text is null where the property may be null, "" for text, and an error for a
 /// number that cannot be null. Numbers, flags and dates from deserialized objects are taken by the same rules.</item>
 /// <item>Every problem in a record is reported at once, naming the property and the value.</item>
 /// </list>
@@ -232,10 +232,14 @@ public static class ResultConversion
         return false;
     }
 
-    // Invariant only (JSON, RecordText, Export-EdgeResult): the current culture would read the same text differently
-    // on another machine (1,234 is 1.234 in German), so a file's numbers could change with the reader's settings.
+    // Invariant first (JSON, RecordText, Export-EdgeResult). One exception: where this machine's culture writes a
+    // decimal comma, a plain "12,5" is what Export-Csv wrote here (ToString() never groups digits), so pwsh's own
+    // round trip (Invoke-EdgeBenchmark | Export-Csv, then Import-EdgeResult) works. Anywhere else the comma is
+    // refused with the fix, never guessed: no machine reads it as another number.
     private static bool TryParseNumber(string text, out double number) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number)
+        || (CultureInfo.CurrentCulture.NumberFormat.NumberDecimalSeparator == "," && NumberText.IsDecimalComma(text)
+            && double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out number));
 
     private static bool TryParseWhole(string text, Type target, out object? value)
     {

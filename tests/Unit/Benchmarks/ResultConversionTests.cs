@@ -125,20 +125,23 @@ public sealed class ResultConversionTests
     }
 
     [Fact]
-    public void NumbersAreReadInTheInvariantCultureOnlyWhateverTheCurrentOne()
+    public void NumbersAreReadInTheInvariantCultureAndADecimalCommaOnlyWhereThisMachineWritesOne()
     {
         CultureInfo before = CultureInfo.CurrentCulture;
         try
         {
-            // Export-Csv writes each value with ToString(): 0,8279 in German. Read by the current culture, the same
-            // file gave 0.8279 on a German machine and an error on an English one, and Excel's grouped 1,234 became
-            // 1.234 under German: refused with the fix instead, on every machine.
-            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            // Export-Csv writes each value with ToString(): 0,8279 in German. On an English machine that is refused
+            // with the fix, as is 1,234 (Excel's grouped 1234); on a German one both are what Export-Csv wrote here.
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
             EdgeLmInvalidResultException e = Refused(With(CsvRow(Full()), "TimeToFirstTokenMs", "0,8279"));
             Assert.Equal("TimeToFirstTokenMs '0,8279' is not a number: it has a decimal comma; write 0.8279 (EdgeLm reads numbers with the digits 0-9, " +
                 "a dot as decimal point and no thousands separators); Export-Csv writes numbers in the current culture, so write results files with " +
                 "Export-EdgeResult or edgelm export --to csv", e.Message);
             Assert.Contains("LoadMs '1,234' is not a number: its digits are grouped", Refused(With(CsvRow(Full()), "LoadMs", "1,234")).Message);
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            Assert.Equal(0.8279, ResultConversion.FromFields(With(CsvRow(Full()), "TimeToFirstTokenMs", "0,8279")).TimeToFirstTokenMs);
+            Assert.Equal(1.234, ResultConversion.FromFields(With(CsvRow(Full()), "LoadMs", "1,234")).LoadMs);
+            Assert.Contains("LoadMs '1,234,567' is not a number", Refused(With(CsvRow(Full()), "LoadMs", "1,234,567")).Message);
             Assert.Equal(0.8279, ResultConversion.FromFields(With(CsvRow(Full()), "TimeToFirstTokenMs", "0.8279")).TimeToFirstTokenMs);
         }
         finally
