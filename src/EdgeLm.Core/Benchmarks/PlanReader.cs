@@ -41,19 +41,22 @@ public static class PlanReader
     {
         BenchmarkPlan plan;
         var stream = new YamlStream();
+        YamlNode? document = null;
         try
         {
             YamlLimits.Check(text, file, "plan");
             stream.Load(new StringReader(text));
+            document = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
+            PlanTypes.RequireValues(document, file);
             plan = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build()
                 .Deserialize<BenchmarkPlan>(text) ?? throw new EdgeLmInvalidFileException(file, "PlanEmpty", $"{file}: the plan is empty; it needs at least 'models'");
         }
         catch (YamlException e)
         {
-            throw new EdgeLmInvalidFileException(file, "PlanInvalid", $"{At(file, e.Start)}: {Explain(e)}");
+            throw new EdgeLmInvalidFileException(file, "PlanInvalid", $"{At(file, e.Start)}: {Explain(e, document)}");
         }
 
-        var positions = new PlanPositions(file, stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null);
+        var positions = new PlanPositions(file, document as YamlMappingNode);
         string folder = Path.GetDirectoryName(file) ?? ".";
         plan.AllowLarge |= allowLarge;
         Validate(plan, positions, folder);
@@ -232,7 +235,8 @@ public static class PlanReader
         }
     }
 
-    private static string Explain(YamlException e)
+    // document: the parsed plan once it parsed, so a value of the wrong type is named by its key (PlanTypes).
+    private static string Explain(YamlException e, YamlNode? document)
     {
         string message = e.InnerException?.Message ?? e.Message;
         Match unknown = UnknownProperty.Match(e.Message);
@@ -247,9 +251,13 @@ public static class PlanReader
             return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
         }
 
-        return e.InnerException is FormatException or OverflowException or InvalidCastException
-            ? $"wrong type: {message}"
-            : message;
+        if (document is not null)
+        {
+            // Parsed YAML that does not deserialize is a value of the wrong type: never show .NET's type names for it.
+            return PlanTypes.Explain(e, document) ?? "this value has the wrong type for its key (see the plan keys in README.md)";
+        }
+
+        return message;
     }
 
     internal static string At(string file, Mark mark) => $"{file} line {mark.Line}, column {mark.Column}";
