@@ -41,19 +41,22 @@ public static class PlanReader
     {
         BenchmarkPlan plan;
         var stream = new YamlStream();
+        YamlNode? document = null;
         try
         {
             YamlLimits.Check(text, file, "plan");
             stream.Load(new StringReader(text));
+            document = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
+            PlanTypes.RequireValues(document, file);
             plan = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build()
                 .Deserialize<BenchmarkPlan>(text) ?? throw new EdgeLmInvalidFileException(file, "PlanEmpty", $"{file}: the plan is empty; it needs at least 'models'");
         }
         catch (YamlException e)
         {
-            throw new EdgeLmInvalidFileException(file, "PlanInvalid", $"{At(file, e.Start)}: {Explain(e, stream)}");
+            throw new EdgeLmInvalidFileException(file, "PlanInvalid", $"{At(file, e.Start)}: {Explain(e, stream, document)}");
         }
 
-        var positions = new PlanPositions(file, stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null);
+        var positions = new PlanPositions(file, document as YamlMappingNode);
         string folder = Path.GetDirectoryName(file) ?? ".";
         plan.AllowLarge |= allowLarge;
         Validate(plan, positions, folder);
@@ -248,10 +251,18 @@ public static class PlanReader
         }
     }
 
-    private static string Explain(YamlException e, YamlStream stream)
+    // document: the parsed plan once it parsed, so a value of the wrong type is named by its key (PlanTypes).
+    private static string Explain(YamlException e, YamlStream stream, YamlNode? document)
     {
+        string? value = ScalarAt(stream, e.Start);
+        if (document is not null && PlanTypes.Explain(e, document) is string typed)
+        {
+            // The key and the type it takes, and for a would-be number why it is none (a digit not 0-9, a decimal comma).
+            return value is not null && NumberText.Why(value) is string reason ? $"{typed}: {reason}" : typed;
+        }
+
         // A number YamlDotNet could not read: say which text and why, not "The input string was not in a correct format".
-        if (e.InnerException is FormatException or OverflowException && ScalarAt(stream, e.Start) is string value)
+        if (e.InnerException is FormatException or OverflowException && value is not null)
         {
             return e.InnerException is OverflowException
                 ? $"'{value}' is out of range for this setting (a whole number here is from -2147483648 to 2147483647)"
@@ -271,9 +282,13 @@ public static class PlanReader
             return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
         }
 
-        return e.InnerException is FormatException or OverflowException or InvalidCastException
-            ? $"wrong type: {message}"
-            : message;
+        if (document is not null)
+        {
+            // Parsed YAML that does not deserialize is a value of the wrong type: never show .NET's type names for it.
+            return "this value has the wrong type for its key (see the plan keys in README.md)";
+        }
+
+        return message;
     }
 
     private static string? ScalarAt(YamlStream stream, Mark start) => stream.Documents.Count == 0 ? null

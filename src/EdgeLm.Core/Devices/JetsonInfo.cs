@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace EdgeLm.Core.Devices;
@@ -9,11 +10,12 @@ namespace EdgeLm.Core.Devices;
 /// </summary>
 internal sealed record JetsonInfo(string? L4TVersion, string? JetPackVersion, string? PowerMode, int? PowerModeId)
 {
-    private static readonly Regex Release = new(@"^#\s*R(\d+)\s*\(release\),\s*REVISION:\s*([0-9.]+)", RegexOptions.CultureInvariant);
-    private static readonly Regex Status = new(@"pmode:0*(\d+)", RegexOptions.CultureInvariant);
-    private static readonly Regex Model = new(@"<\s*POWER_MODEL\s+ID=(\d+)\s+NAME=([A-Za-z0-9_]+)\s*>", RegexOptions.CultureInvariant);
-    private static readonly Regex Default = new(@"<\s*PM_CONFIG\s+DEFAULT=(\d+)\s*>", RegexOptions.CultureInvariant);
-    private static readonly Regex Query = new(@"NV Power Mode:\s*(\S+)\s*\n\s*(\d+)", RegexOptions.CultureInvariant);
+    // [0-9], not \d: \d also matches other scripts' digits, which int parsing refuses.
+    private static readonly Regex Release = new(@"^#\s*R([0-9]+)\s*\(release\),\s*REVISION:\s*([0-9.]+)", RegexOptions.CultureInvariant);
+    private static readonly Regex Status = new(@"pmode:0*([0-9]+)", RegexOptions.CultureInvariant);
+    private static readonly Regex Model = new(@"<\s*POWER_MODEL\s+ID=([0-9]+)\s+NAME=([A-Za-z0-9_]+)\s*>", RegexOptions.CultureInvariant);
+    private static readonly Regex Default = new(@"<\s*PM_CONFIG\s+DEFAULT=([0-9]+)\s*>", RegexOptions.CultureInvariant);
+    private static readonly Regex Query = new(@"NV Power Mode:\s*(\S+)\s*\n\s*([0-9]+)", RegexOptions.CultureInvariant);
 
     /// <summary>Null when the root is not a Jetson (no nv_tegra_release).</summary>
     public static JetsonInfo? Read(ProbeRoot root, ExternalCommand commands)
@@ -28,17 +30,29 @@ internal sealed record JetsonInfo(string? L4TVersion, string? JetPackVersion, st
         Match m = Release.Match(release);
         if (m.Success)
         {
-            l4t = $"{m.Groups[1].Value}.{m.Groups[2].Value}";
-            jetPack = JetPackFor(int.Parse(m.Groups[1].Value));
+            // A snapshot tree is not to be trusted: a release number past any int leaves the release unknown, with a note.
+            if (TryNumber(m.Groups[1].Value, out int major))
+            {
+                l4t = $"{m.Groups[1].Value}.{m.Groups[2].Value}";
+                jetPack = JetPackFor(major);
+            }
+            else
+            {
+                root.Warn($"/etc/nv_tegra_release: release R{Shorten(m.Groups[1].Value)} is too large to be an L4T release; L4T and JetPack versions unknown");
+            }
         }
 
         (string? name, int? id) = PowerModeFromFiles(root);
         if (name is null)
         {
             Match q = Query.Match(commands.Run("nvpmodel", new[] { "-q" }, root) ?? string.Empty);
-            if (q.Success)
+            if (q.Success && TryNumber(q.Groups[2].Value, out int queried))
             {
-                (name, id) = (q.Groups[1].Value, int.Parse(q.Groups[2].Value));
+                (name, id) = (q.Groups[1].Value, queried);
+            }
+            else if (q.Success)
+            {
+                root.Warn($"nvpmodel -q: power mode id {Shorten(q.Groups[2].Value)} is too large to be a mode id; power mode unknown");
             }
             else
             {
@@ -61,15 +75,30 @@ internal sealed record JetsonInfo(string? L4TVersion, string? JetPackVersion, st
         string? status = root.Read("/var/lib/nvpmodel/status", expected: false);
         Match s = Status.Match(status ?? string.Empty);
         Match d = Default.Match(conf);
-        int? id = s.Success ? int.Parse(s.Groups[1].Value) : d.Success ? int.Parse(d.Groups[1].Value) : null;
-        if (id is null)
+        (Match chosen, string file) = s.Success ? (s, "/var/lib/nvpmodel/status") : (d, "/etc/nvpmodel.conf");
+        if (!chosen.Success)
         {
             return (null, null);
         }
 
-        string? name = Model.Matches(conf).Where(x => int.Parse(x.Groups[1].Value) == id).Select(x => x.Groups[2].Value).FirstOrDefault();
+        if (!TryNumber(chosen.Groups[1].Value, out int id))
+        {
+            root.Warn($"{file}: power mode id {Shorten(chosen.Groups[1].Value)} is too large to be a mode id; power mode unknown");
+            return (null, null);
+        }
+
+        // A mode whose ID is too large for an int cannot be the one chosen, so it is skipped, not an error.
+        string? name = Model.Matches(conf)
+            .Where(x => TryNumber(x.Groups[1].Value, out int modelId) && modelId == id)
+            .Select(x => x.Groups[2].Value).FirstOrDefault();
         return (name, id);
     }
+
+    private static bool TryNumber(string digits, out int value) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>A number as written, cut short so a file of digits cannot flood the warning.</summary>
+    private static string Shorten(string digits) => digits.Length <= 24 ? digits : digits[..24] + "…";
 
     /// <summary>
     /// The JetPack major release of an L4T major (R32 is JetPack 4, R35 JetPack 5, R36 JetPack 6, R38 JetPack 7);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace EdgeLm.Core.Devices;
 
 /// <summary>
@@ -39,11 +41,6 @@ internal sealed class ProbeRoot
     /// <summary>Reads a file's raw text, throwing what the filesystem throws (for callers that report errors themselves).</summary>
     public string ReadRaw(string absolute)
     {
-        if (_denied.Contains(absolute))
-        {
-            throw new UnauthorizedAccessException($"Access to the path '{PathOf(absolute)}' is denied.");
-        }
-
         // Under --root any file can be a FIFO or a device (a snapshot is not to be trusted): only regular files are
         // read, and at most MaxFileBytes of them, so a probe never blocks or balloons.
         string path = PathOf(absolute);
@@ -53,9 +50,20 @@ internal sealed class ProbeRoot
             throw new FileNotFoundException($"{path} does not exist", path);
         }
 
+        if (kind == FileKind.Unknown)
+        {
+            throw Unexaminable();
+        }
+
         if (kind != FileKind.Regular)
         {
             throw new IOException($"{InputFiles.Describe(kind)}, not a regular file");
+        }
+
+        // After the kind check, as the kernel does it: a folder is a folder even to a reader it would refuse.
+        if (_denied.Contains(absolute))
+        {
+            throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
@@ -68,6 +76,24 @@ internal sealed class ProbeRoot
             throw new IOException(e.Message, e);
         }
     }
+
+    /// <summary>
+    /// Why a path could not even be examined (statx failed with other than ENOENT): a symbolic-link loop, a folder on
+    /// the way that cannot be searched, a name too long. KindOf has just made the failed call on this thread, so its
+    /// error number is still the last one; saying "not a regular file" here would name the wrong fault.
+    /// </summary>
+    private static IOException Unexaminable()
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return errno switch
+        {
+            0 => new IOException("of a kind of file EdgeLm does not read, not a regular file"),
+            EAccess => new IOException("permission denied while looking it up: a folder on its path cannot be searched"),
+            _ => new IOException($"cannot be looked up: {Marshal.GetPInvokeErrorMessage(errno)}"),
+        };
+    }
+
+    private const int EAccess = 13;
 
     /// <summary>The largest /proc or /sys file read: /proc/cpuinfo of a many-core server is a few hundred KiB.</summary>
     internal const long MaxFileBytes = 4 << 20;

@@ -209,7 +209,10 @@ public static class PowerSourceDiscovery
             };
             var source = new FileSensorSource("rapl:" + name, "rapl", scope, root, new[] { $"{folder}/energy_uj" }, v => v[0] / 1e6, true, range, Default);
             (IEnergySource? usable, PowerSourceInfo info) = Probe(source);
-            if (!info.Readable && info.Reason?.Contains("permission denied", StringComparison.Ordinal) == true)
+            // The root-only advice fits one fault only: the kernel refusing a regular counter file. A folder, FIFO or device
+            // in its place, or a folder on the way that cannot be searched, keeps the reason the read gave.
+            if (!info.Readable && info.Reason?.Contains("permission denied", StringComparison.Ordinal) == true
+                && InputFiles.KindOf(root.PathOf($"{folder}/energy_uj")) == FileKind.Regular)
             {
                 info.Reason = $"{folder}/energy_uj: permission denied: RAPL counters are root-only since Linux 5.10 (CVE-2020-8694). " +
                               "Run as root, or let one group read them: sudo chgrp power /sys/class/powercap/intel-rapl:*/energy_uj && " +

@@ -63,7 +63,7 @@ internal sealed unsafe class LlamaContext : IDisposable
         if (context.IsInvalid)
         {
             context.Dispose();
-            string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
+            string said = LlamaLog.SaidAboutFailure();
             throw new EdgeLmException("ContextCreateFailed",
                 $"llama.cpp could not create a context of {options.ContextSize} tokens for {model.Path} " +
                 $"(out of memory? try a smaller context). llama.cpp said: {said}");
@@ -128,7 +128,7 @@ internal sealed unsafe class LlamaContext : IDisposable
 
             if (status != 0)
             {
-                string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
+                string said = LlamaLog.SaidAboutFailure();
                 throw new EdgeLmException("DecodeFailed", status == 1
                     ? $"llama.cpp found no room in the KV cache of {Options.ContextSize} tokens; use a larger context"
                     : $"llama_decode failed with status {status}. llama.cpp said: {said}");

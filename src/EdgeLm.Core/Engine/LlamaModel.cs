@@ -47,7 +47,7 @@ internal sealed unsafe class LlamaModel : IDisposable
         if (model.IsInvalid)
         {
             model.Dispose();
-            string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
+            string said = LlamaLog.SaidAboutFailure();
             throw new EdgeLmInvalidFileException(path, "ModelLoadFailed",
                 $"llama.cpp could not load {path}. llama.cpp said: {said}");
         }

@@ -1,4 +1,5 @@
 using EdgeLm.Core.Engine;
+using EdgeLm.Core.Native;
 using EdgeLm.Core.Worker;
 namespace EdgeLm.Core.Host;
 
@@ -49,7 +50,12 @@ internal sealed class EdgeLmWorkerException : EdgeLmException
             "SIGILL" => " (an instruction this CPU lacks: is the llama.cpp build for this board?)",
             _ => string.Empty,
         };
-        string said = lines.Count > 0 ? " llama.cpp's last lines: " + string.Join(" | ", lines) + "." : " llama.cpp said nothing.";
+        // Only the lines that name the fault (errors, asserts, the C++ runtime's abort), not the model's description
+        // logged before it; LastLogLines keeps them all.
+        IReadOnlyList<string> problems = LlamaProblems.Select(lines, 4);
+        string said = lines.Count == 0 ? " llama.cpp said nothing."
+            : problems.Count > 0 ? " llama.cpp said: " + string.Join(" | ", problems) + "."
+            : " llama.cpp's last lines name no error (--verbose shows its whole log).";
         return $"the EdgeLm worker running {model} {how}{hint} while {phase}.{said} Runs before this one are kept; the next run starts a new worker.";
     }
 }

@@ -12,6 +12,8 @@ internal static class GgufReader
 {
     public const uint Magic = 0x46554747; // "GGUF" little-endian
     public const int DefaultAlignment = 32;
+    private const int MaxAlignment = 1 << 20;
+    private const string AlignmentKey = "general.alignment";
     private const int MaxDimensions = 4;
     private const int MaxTensorName = 63; // GGML_MAX_NAME - 1
     private const int KeptArrayValues = 64;
@@ -82,6 +84,7 @@ internal static class GgufReader
             long kvCount = ReadCount("the metadata count", minBytesEach: 8 + 4);
 
             var metadata = new Dictionary<string, object>(StringComparer.Ordinal);
+            GgufValueType? alignmentType = null;
             for (long i = 0; i < kvCount; i++)
             {
                 string key = ReadString($"metadata key {i}");
@@ -92,22 +95,18 @@ internal static class GgufReader
 
                 var type = (GgufValueType)ReadUInt32($"the type of '{key}'");
                 object value = ReadValue(type, key);
+                if (key == AlignmentKey)
+                {
+                    alignmentType = type;
+                }
+
                 if (!metadata.TryAdd(key, value))
                 {
                     throw Fail("GgufBadMetadata", $"metadata key '{key}' appears twice");
                 }
             }
 
-            int alignment = DefaultAlignment;
-            if (metadata.TryGetValue("general.alignment", out object? a))
-            {
-                if (a is not long al || al <= 0 || al > 1 << 20 || (al & (al - 1)) != 0)
-                {
-                    throw Fail("GgufBadMetadata", $"general.alignment is {a}; it must be a power of two from 1 to {1 << 20}");
-                }
-
-                alignment = (int)al;
-            }
+            int alignment = metadata.TryGetValue(AlignmentKey, out object? a) ? CheckAlignment(a, alignmentType!.Value) : DefaultAlignment;
 
             var tensors = new List<GgufTensorInfo>((int)Math.Min(tensorCount, 1 << 16));
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -139,6 +138,30 @@ internal static class GgufReader
             }
 
             return new GgufFile(_path, (int)version, metadata, tensors, dataOffset, _length, alignment);
+        }
+
+        // As llama.cpp's gguf_init: a uint32 and a power of two, each fault named as what it is. Past 1 MiB is EdgeLm's own
+        // limit (llama.cpp writes 32): a power of two such as 2^31 is refused as out of range, not as "not a power of two".
+        private int CheckAlignment(object value, GgufValueType type)
+        {
+            if (type != GgufValueType.UInt32)
+            {
+                string shown = value switch { string text => $"'{text}'", GgufArray => "an array", _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)! };
+                throw Fail("GgufBadMetadata", $"{AlignmentKey} is stored as {type.ToString().ToLowerInvariant()} ({shown}); GGUF and llama.cpp read it only as a uint32");
+            }
+
+            long alignment = (long)value;
+            if (alignment == 0 || (alignment & (alignment - 1)) != 0)
+            {
+                throw Fail("GgufBadMetadata", $"{AlignmentKey} is {alignment}, not a power of two; llama.cpp reads only powers of two (it writes {DefaultAlignment})");
+            }
+
+            if (alignment > MaxAlignment)
+            {
+                throw Fail("GgufBadMetadata", $"{AlignmentKey} is {alignment}, out of range: EdgeLm reads alignments up to {MaxAlignment} bytes (llama.cpp writes {DefaultAlignment}); a corrupt or hand-edited file");
+            }
+
+            return (int)alignment;
         }
 
         private GgufTensorInfo ReadTensorInfo(long index, HashSet<string> names, int alignment)
@@ -178,7 +201,7 @@ internal static class GgufReader
             if (type is null)
             {
                 throw Fail("GgufBadTensor", GgmlTypes.Removed(typeId) is string removed
-                    ? $"tensor '{name}' is {removed} (type {typeId}), which llama.cpp removed long ago; quantize the model again from its original weights"
+                    ? $"tensor '{name}' is {removed} (type {typeId}), a type from an older llama.cpp that llama.cpp has since removed; quantize the model again from its original weights"
                     : $"tensor '{name}' has type {typeId}, which llama.cpp {Native.LlamaRuntime.SupportedVersion} does not know " +
                       (typeId > GgmlTypes.HighestId ? "(a model from a newer llama.cpp, or corruption)" : "(corruption, or a hand-edited file)"));
             }

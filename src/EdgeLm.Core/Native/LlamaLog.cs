@@ -12,8 +12,9 @@ public static class LlamaLog
 {
     private const int KeptLines = 64;
     private static readonly object Gate = new();
-    private static readonly Queue<string> Recent = new();
+    private static readonly Queue<(int Level, string Text)> Recent = new();
     private static readonly StringBuilder Pending = new();
+    private static int _pendingLevel = LlamaProblems.Unknown;
     private static Action<string>? _sink;
     private static List<string>? _captured;
 
@@ -29,9 +30,24 @@ public static class LlamaLog
     {
         lock (Gate)
         {
-            return Recent.ToArray();
+            return Recent.Select(l => l.Text).ToArray();
         }
     }
+
+    /// <summary>
+    /// The last <paramref name="count"/> lines that say what went wrong (warnings and errors, build-machine paths cut
+    /// to file names), for an error to quote; see <see cref="LlamaProblems"/>.
+    /// </summary>
+    internal static IReadOnlyList<string> RecentProblems(int count = 3)
+    {
+        lock (Gate)
+        {
+            return LlamaProblems.Select(Recent.ToArray(), count);
+        }
+    }
+
+    /// <summary><see cref="RecentProblems"/> as the words an error message ends with.</summary>
+    internal static string SaidAboutFailure() => LlamaProblems.Quote(RecentProblems());
 
     /// <summary>
     /// Collects every line logged until the returned scope is disposed, for figures llama.cpp only reports in
@@ -81,27 +97,44 @@ public static class LlamaLog
             return;
         }
 
-        Append(piece);
+        Append(piece, level);
     }
 
-    internal static void Append(string piece)
+    /// <summary>
+    /// Adds a piece of log text; <paramref name="level"/> is ggml's (a continuation piece keeps its line's level), so
+    /// an error can tell llama.cpp's warnings and errors from its description of the model.
+    /// </summary>
+    internal static void Append(string piece, int level = LlamaProblems.Unknown)
     {
         List<string>? complete = null;
         Action<string>? sink;
         lock (Gate)
         {
+            if (Pending.Length == 0 && level != LlamaProblems.Cont)
+            {
+                _pendingLevel = level;
+            }
+
             Pending.Append(piece);
             int newline;
             while ((newline = IndexOfNewline(Pending)) >= 0)
             {
                 string line = Pending.ToString(0, newline);
+                int lineLevel = _pendingLevel;
                 Pending.Remove(0, newline + 1);
+                // What follows in this piece began at the piece's own level.
+                if (level != LlamaProblems.Cont)
+                {
+                    _pendingLevel = level;
+                }
+
                 if (line.Length == 0)
                 {
                     continue;
                 }
 
-                Recent.Enqueue(line);
+                Recent.Enqueue((lineLevel, line));
+
                 _captured?.Add(line);
                 while (Recent.Count > KeptLines)
                 {

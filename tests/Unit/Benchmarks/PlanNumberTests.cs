@@ -12,10 +12,10 @@ public sealed class PlanNumberTests
         Assert.Throws<EdgeLmInvalidFileException>(() => PlanReader.Parse(text, File));
 
     [Theory]
-    [InlineData("threads: [\uFF13]", "line 2, column 11: wrong type: '\uFF13' is not a number: '\uFF13' (U+FF13) is not one of the digits 0-9")]
-    [InlineData("threads: [\u0663]", "line 2, column 11: wrong type: '\u0663' is not a number: '\u0663' (U+0663) is not one of the digits 0-9")]
-    [InlineData("baselineSeconds: 1,5", "line 2, column 18: wrong type: '1,5' is not a number: it has a decimal comma; write 1.5")]
-    [InlineData("threads: [99999999999]", "line 2, column 11: '99999999999' is out of range for this setting (a whole number here is from -2147483648 to 2147483647)")]
+    [InlineData("threads: [\uFF13]", "line 2, column 11: threads[0] must be a whole number; got '\uFF13': '\uFF13' (U+FF13) is not one of the digits 0-9")]
+    [InlineData("threads: [\u0663]", "line 2, column 11: threads[0] must be a whole number; got '\u0663': '\u0663' (U+0663) is not one of the digits 0-9")]
+    [InlineData("baselineSeconds: 1,5", "line 2, column 18: baselineSeconds must be a number; got '1,5': it has a decimal comma; write 1.5")]
+    [InlineData("threads: [99999999999]", "line 2, column 11: threads[0] is '99999999999', out of range: a whole number here is from -2147483648 to 2147483647")]
     public void ANumberThatIsNoneSaysWhyNotTheParsersFormatError(string line, string expected)
     {
         EdgeLmInvalidFileException e = Refused($"models: [{{path: m.gguf}}]\n{line}\n");

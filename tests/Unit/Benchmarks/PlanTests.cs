@@ -18,8 +18,8 @@ public sealed class PlanTests : IDisposable
     [Theory]
     [InlineData("models:\n  - path: MODEL\ntreads: [1, 2]\n", "PlanInvalid", "line 3, column 1", "unknown key 'treads'")]
     [InlineData("models:\n  - path: MODEL\n    quantisation: Q4_0\n", "PlanInvalid", "line 3, column 5", "unknown key 'quantisation'")]
-    [InlineData("models:\n  - path: MODEL\nthreads: [1, two]\n", "PlanInvalid", "line 3, column 14", "wrong type")]
-    [InlineData("models:\n  - path: MODEL\nrepetitions: many\n", "PlanInvalid", "line 3, column 14", "wrong type")]
+    [InlineData("models:\n  - path: MODEL\nthreads: [1, two]\n", "PlanInvalid", "line 3, column 14", "threads[1] must be a whole number; got 'two'")]
+    [InlineData("models:\n  - path: MODEL\nrepetitions: many\n", "PlanInvalid", "line 3, column 14", "repetitions must be a whole number; got 'many'")]
     [InlineData("models:\n  - path: missing.gguf\n", "PlanModelNotFound", "line 2, column 11", "missing.gguf")]
     [InlineData("models:\n  - path: MODEL\nthreads: []\n", "PlanEmptyMatrix", "line 3, column 10", "'threads' is empty")]
     [InlineData("models: []\n", "PlanEmptyMatrix", "line 1, column 9", "'models' is empty")]
@@ -108,6 +108,58 @@ public sealed class HostilePlanTests
         var e = Assert.Throws<EdgeLmInvalidFileException>(() => PlanReader.Parse(yaml, "/plans/hostile.yaml"));
         Assert.Equal(errorId, e.ErrorId);
         Assert.Contains(fragment, e.Message);
+    }
+
+    // Each wrong type is said in the plan's terms (the key's path, what it holds, what was written), never with
+    // .NET's type names (List`1[System.Int32], Nullable`1, PlanCooldown).
+    [Theory]
+    [InlineData(Model + "threads: abc\n", "line 4, column 10: threads must be a list of whole numbers, such as [1, 2, 4]; got 'abc'")]
+    [InlineData(Model + "threads: 4\n", "line 4, column 10: threads must be a list of whole numbers, such as [1, 2, 4]; got '4' (write [4] for a list of one)")]
+    [InlineData(Model + "threads: {a: 1}\n", "line 4, column 10: threads must be a list of whole numbers, such as [1, 2, 4]; got a mapping (key: value pairs)")]
+    [InlineData(Model + "threads: [1, abc]\n", "line 4, column 14: threads[1] must be a whole number; got 'abc'")]
+    [InlineData(Model + "threads: [99999999999]\n", "line 4, column 11: threads[0] is '99999999999', out of range: a whole number here is from -2147483648 to 2147483647")]
+    [InlineData("models: 5\n", "line 1, column 9: models must be a list of models, each a mapping with 'path' (a GGUF file) or 'synthetic' (a shape); got '5'")]
+    [InlineData("models: [5]\n", "line 1, column 10: models[0] must be a model: a mapping with 'path' (a GGUF file) or 'synthetic' (a shape) and its 'quantizations'; got '5'")]
+    [InlineData("models: [{path: [a]}]\n", "line 1, column 17: models[0].path must be a text value; got a list")]
+    [InlineData("models: [{synthetic: tiny, quantizations: Q4_0}]\n", "line 1, column 43: models[0].quantizations must be a list of names, such as [Q4_0, Q8_0]; got 'Q4_0' (write [Q4_0] for a list of one)")]
+    [InlineData(Model + "repetitions: [1,2]\n", "line 4, column 14: repetitions must be a whole number; got a list")]
+    [InlineData(Model + "generationTokens: \"x\"\n", "line 4, column 19: generationTokens must be a list of whole numbers, such as [1, 2, 4]; got 'x'")]
+    [InlineData(Model + "cooldown: yes\n", "line 4, column 11: cooldown must be a mapping with the keys seconds, untilCelsius, maxWaitSeconds; got 'yes'")]
+    [InlineData(Model + "cooldown: {seconds: abc}\n", "line 4, column 21: cooldown.seconds must be a number; got 'abc'")]
+    [InlineData(Model + "quietBelow: abc\n", "line 4, column 13: quietBelow must be a number; got 'abc'")]
+    [InlineData(Model + "energy: 5\n", "line 4, column 9: energy must be true or false; got '5'")]
+    [InlineData("5\n", "line 1, column 1: the plan must be a mapping of keys such as 'models' and 'threads'; got '5'")]
+    public void AValueOfTheWrongTypeIsNamedInThePlansTerms(string yaml, string message)
+    {
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => PlanReader.Parse(yaml, "/plans/types.yaml"));
+
+        Assert.Equal("PlanInvalid", e.ErrorId);
+        Assert.Equal("/plans/types.yaml " + message, e.Message);
+    }
+
+    // YAML's null for a number or a boolean deserializes to 0 or false without a word: "repetitions: ~" was refused
+    // as "repetitions has 0" and "baselineSeconds: ~" silently became no baseline.
+    [Theory]
+    [InlineData(Model + "repetitions: ~\n", "line 4, column 14: repetitions is empty (~); give a whole number, or leave the key out for its default")]
+    [InlineData(Model + "baselineSeconds:\n", "line 4, column 17: baselineSeconds has no value; give a number, or leave the key out for its default")]
+    [InlineData(Model + "threads: [1, ~]\n", "line 4, column 14: threads[1] is empty (~); give a whole number")]
+    [InlineData(Model + "cooldown: {seconds: null}\n", "line 4, column 21: cooldown.seconds is empty (null); give a number")]
+    public void ANullWhereANumberBelongsIsRefusedNotReadAsZero(string yaml, string message)
+    {
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => PlanReader.Parse(yaml, "/plans/nulls.yaml"));
+
+        Assert.Equal("PlanInvalid", e.ErrorId);
+        Assert.Equal("/plans/nulls.yaml " + message, e.Message);
+    }
+
+    [Fact]
+    public void NullableKeysStillTakeNullAsNone()
+    {
+        LoadedPlan plan = PlanReader.Parse(Model + "quietBelow: ~\ncooldown:\n  untilCelsius: ~\n  seconds: 5\noutput: ~\n", "/plans/none.yaml");
+
+        Assert.Null(plan.Plan.QuietBelow);
+        Assert.Null(plan.Plan.Cooldown!.UntilCelsius);
+        Assert.Null(plan.Plan.Output);
     }
 
     [Fact]

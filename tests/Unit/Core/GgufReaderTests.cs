@@ -114,14 +114,58 @@ public sealed class GgufReaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData(4u, "is Q4_2 (type 4), which llama.cpp removed long ago")]
-    [InlineData(37u, "is IQ4_NL_4_8 (type 37), which llama.cpp removed long ago")]
+    [InlineData(4u, "is Q4_2 (type 4), a type from an older llama.cpp that llama.cpp has since removed")]
+    [InlineData(5u, "is Q4_3 (type 5), a type from an older llama.cpp that llama.cpp has since removed")]
+    [InlineData(37u, "is IQ4_NL_4_8 (type 37), a type from an older llama.cpp that llama.cpp has since removed")]
     [InlineData(1000u, "type 1000, which llama.cpp 0.5.0 does not know (a model from a newer llama.cpp")]
     public void RemovedAndNewerTensorTypesAreToldApart(uint type, string fragment)
     {
         string path = WriteSample("old-type.gguf");
         PatchTensorField(path, "blk.0.w.weight", dimensionCount: 2, fieldAfterDims: 0, BitConverter.GetBytes(type));
-        AssertInvalid(path, "GgufBadTensor", fragment);
+        var e = AssertInvalid(path, "GgufBadTensor", fragment);
+        if (type < 1000)
+        {
+            Assert.DoesNotContain("newer", e.Message);
+        }
+    }
+
+    // As llama.cpp's gguf_init: a uint32 power of two; each fault named as what it is (2^31 is a power of two, too large).
+    [Theory]
+    [InlineData("u32", 1u << 31, "general.alignment is 2147483648, out of range: EdgeLm reads alignments up to 1048576 bytes")]
+    [InlineData("u32", 48u, "general.alignment is 48, not a power of two")]
+    [InlineData("u32", 0u, "general.alignment is 0, not a power of two")]
+    [InlineData("i32", 32u, "general.alignment is stored as int32 (32); GGUF and llama.cpp read it only as a uint32")]
+    [InlineData("text", 32u, "general.alignment is stored as string ('32'); GGUF and llama.cpp read it only as a uint32")]
+    public void ABadAlignmentIsNamedForWhatIsWrongWithIt(string stored, uint value, string fragment)
+    {
+        string path = WriteSample("alignment.gguf", w => _ = stored switch
+        {
+            "u32" => w.AddUInt32("general.alignment", value),
+            "i32" => w.AddInt32("general.alignment", (int)value),
+            _ => w.Add("general.alignment", value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        });
+
+        var e = AssertInvalid(path, "GgufBadMetadata", fragment);
+        if (value == 1u << 31)
+        {
+            Assert.DoesNotContain("not a power of two", e.Message);
+        }
+    }
+
+    [Fact]
+    public void TheDefaultAlignmentWrittenOutReads() =>
+        Assert.Equal(32, GgufReader.Read(WriteSample("aligned.gguf", w => w.AddUInt32("general.alignment", 32))).Alignment);
+
+    [Theory]
+    [InlineData(ulong.MaxValue - 13183)] // 2^64 - 13184: negative as a signed 64-bit number
+    [InlineData((1UL << 63) + 32)]
+    public void AnOffsetPastAnyFileIsSaidSoWithoutANegativeBytePosition(ulong offset)
+    {
+        string path = WriteSample("far.gguf");
+        PatchTensorField(path, "blk.0.q.weight", dimensionCount: 1, fieldAfterDims: 4, BitConverter.GetBytes(offset));
+
+        var e = AssertInvalid(path, "GgufBadTensor", $"tensor 'blk.0.q.weight' starts at data offset {offset}, beyond any file");
+        Assert.DoesNotContain("-", e.Message.Replace(path, string.Empty));
     }
 
     [Fact]
@@ -242,9 +286,10 @@ public sealed class GgufReaderTests : IDisposable
         return e;
     }
 
-    private string WriteSample(string name)
+    private string WriteSample(string name, Action<GgufWriter>? more = null)
     {
         var writer = new GgufWriter();
+        more?.Invoke(writer);
         writer.Add("general.architecture", "llama")
             .Add("general.name", "sample")
             .AddUInt32("general.file_type", 7)

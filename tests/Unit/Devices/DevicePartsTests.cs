@@ -71,6 +71,34 @@ public sealed class DevicePartsTests
         Assert.Equal("5", info.JetPackVersion);
     }
 
+    [Theory]
+    [InlineData("# R99999999999999999999 (release), REVISION: 99999999999999999999.3, GCID: 1", "pmode:0001", null,
+        "/etc/nv_tegra_release: release R99999999999999999999 is too large to be an L4T release; L4T and JetPack versions unknown")]
+    [InlineData("# R36 (release), REVISION: 4.3", "pmode:99999999999999999999", "36.4.3",
+        "/var/lib/nvpmodel/status: power mode id 99999999999999999999 is too large to be a mode id; power mode unknown")]
+    public void NumbersTooLargeForAnIntLeaveTheFieldUnknownWithANote(string release, string status, string? l4t, string warning)
+    {
+        using var root = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(root.Path, "etc"));
+        Directory.CreateDirectory(Path.Combine(root.Path, "var", "lib", "nvpmodel"));
+        File.WriteAllText(Path.Combine(root.Path, "etc", "nv_tegra_release"), release + "\n");
+        File.WriteAllText(Path.Combine(root.Path, "var", "lib", "nvpmodel", "status"), status + "\n");
+        // A mode ID past int's range in the conf is skipped, never an overflow.
+        File.WriteAllText(Path.Combine(root.Path, "etc", "nvpmodel.conf"),
+            "< POWER_MODEL ID=99999999999999999999 NAME=HUGE >\n< POWER_MODEL ID=1 NAME=7W >\n< PM_CONFIG DEFAULT=1 >\n");
+        var probe = new ProbeRoot(root.Path);
+
+        JetsonInfo info = JetsonInfo.Read(probe, new ExternalCommand(Path.Combine(root.Path, "bin")))!;
+
+        Assert.Equal(l4t, info.L4TVersion);
+        Assert.Contains(warning, probe.Warnings);
+        if (l4t is null)
+        {
+            Assert.Null(info.JetPackVersion);
+            Assert.Equal("7W", info.PowerMode);
+        }
+    }
+
     [Fact]
     public void TheEmbeddedCatalogCoversTheBoardsOfTheStudy()
     {

@@ -114,6 +114,34 @@ public sealed class PowerSourceTests
         Assert.Equal("PowerSourceUnreadable", Assert.Throws<EdgeLmException>(() => sources.Choose("rapl:psys")).ErrorId);
     }
 
+    [Theory]
+    [InlineData("folder", "/sys/class/powercap/intel-rapl:1/energy_uj: a folder, not a regular file")]
+    [InlineData("fifo", "/sys/class/powercap/intel-rapl:1/energy_uj: a named pipe (FIFO), not a regular file")]
+    [InlineData("device", "/sys/class/powercap/intel-rapl:1/energy_uj: a character device, not a regular file")]
+    [InlineData("loop", "/sys/class/powercap/intel-rapl:1/energy_uj: cannot be looked up: Too many levels of symbolic links")]
+    public void ACounterThatIsNoRegularFileIsNamedForWhatItIsNeverRootOnly(string kind, string reason)
+    {
+        using var tree = new FakeTree("x86-laptop-rapl");
+        string counter = Path.Combine(tree.Root, "sys/class/powercap/intel-rapl:1/energy_uj");
+        File.Delete(counter);
+        switch (kind)
+        {
+            case "folder": Directory.CreateDirectory(counter); break;
+            case "fifo": Assert.Equal(0, ProcessRunner.Run("mkfifo", new[] { counter }).Exit); break;
+            case "device": File.CreateSymbolicLink(counter, "/dev/null"); break;
+            default: File.CreateSymbolicLink(counter, "energy_uj"); break;
+        }
+
+        // Even where reading would be refused (RAPL's 0400 on a real counter), the kind is what is wrong.
+        var probe = new ProbeRoot(tree.Root);
+        probe.DenyForTesting("/sys/class/powercap/intel-rapl:1/energy_uj");
+        using PowerSourceSet sources = Discover(tree.Root, probe);
+
+        PowerSourceInfo psys = Assert.Single(sources.All, s => s.Name == "rapl:psys");
+        Assert.False(psys.Readable);
+        Assert.Equal(reason, psys.Reason);
+    }
+
     [Fact]
     public void ServersAddEachSocketsPackageAndDram()
     {
