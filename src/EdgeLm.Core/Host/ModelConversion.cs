@@ -1,4 +1,5 @@
 using EdgeLm.Core.Models;
+using EdgeLm.Core.Native;
 
 namespace EdgeLm.Core.Host;
 
@@ -31,7 +32,7 @@ public static class ModelConversion
         catch (EdgeLmWorkerException died) when (!cancellationToken.IsCancellationRequested)
         {
             string how = died.Signal ?? $"exit code {died.ExitCode}";
-            string said = died.LastLogLines.Count > 0 ? " llama.cpp's last lines: " + string.Join(" | ", died.LastLogLines) + "." : string.Empty;
+            string said = " llama.cpp said: " + LlamaProblems.Quote(LlamaProblems.Select(died.LastLogLines, 4)) + ".";
             throw new EdgeLmInvalidFileException(order.InputPath, "QuantizeAborted",
                 $"llama.cpp's quantizer stopped ({how}) on {order.InputPath}; {order.OutputPath} was not written.{said} The model passed EdgeLm's checks, so please report it with `edgelm model info` of the file");
         }

@@ -244,7 +244,9 @@ internal sealed class WorkerClient : IDisposable
         string[] last;
         lock (_log)
         {
-            last = _log.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(4).Select(l => l.Trim()).ToArray();
+            // Every kept line: after an assert, gdb's backtrace would push the assert itself out of a short tail, and
+            // the exception quotes only the lines that name the fault.
+            last = _log.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).ToArray();
         }
 
         return new EdgeLmWorkerException(model, exitCode, _phase, last);

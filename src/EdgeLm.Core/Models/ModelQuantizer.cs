@@ -58,7 +58,7 @@ internal static class ModelQuantizer
         uint status = NativeMethods.llama_model_quantize(order.InputPath, order.OutputPath, &parameters);
         if (status != 0 || !File.Exists(order.OutputPath))
         {
-            string said = string.Join(" | ", LlamaLog.RecentLines().TakeLast(3));
+            string said = LlamaLog.SaidAboutFailure();
             throw new EdgeLmException("QuantizeFailed",
                 $"llama.cpp could not quantize {order.InputPath} to {FileTypes.Name(order.FileType)} (status {status}). llama.cpp said: {said}");
         }
