@@ -49,6 +49,8 @@ public sealed class InferenceHost : IDisposable
     internal IEnumerable<InferenceResult> Run(RunSettings settings, IProgress<InferenceProgress>? progress,
         CancellationToken cancellationToken, RunLabel? label)
     {
+        // The settings' own rules first: a wrong setting is named before any file is opened.
+        settings.Validate();
         ModelInfo info = ModelInspector.Inspect(settings.ModelPath);
         int cores = CpuTopology.PhysicalCores();
         RunSettings resolved = Check(settings, info, cores);
