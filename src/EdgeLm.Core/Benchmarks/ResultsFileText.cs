@@ -69,7 +69,8 @@ internal static class ResultsFileText
         foreach (char delimiter in new[] { ';', '\t', '|' })
         {
             int known = line.Split(delimiter).Count(name => ResultConversion.Required.Contains(name.Trim().Trim('"'), StringComparer.OrdinalIgnoreCase));
-            if (known * 2 >= ResultConversion.Required.Count)
+            // Two of a result's names split out by it are no accident (a trimmed export may hold only a few columns).
+            if (known >= 2)
             {
                 return delimiter;
             }

@@ -71,7 +71,14 @@ public sealed class BadInputCorpusTests : IDisposable
         ["accepted: negative temperature"] = new("accepted", t => new[] { "infer", "--model", t._tiny.Path, "--prompt", "x", "--temperature", "-1" }, 2, "--temperature"),
         ["accepted: a garbage meter"] = new("accepted", t => new[] { "power-sources", "--meter", "garbage" }, 1, "meter 'garbage'"),
         ["accepted: results file {}"] = new("accepted", t => new[] { "export", "--in", t.Text("empty-object.jsonl", "{}\n") }, 1, "empty-object.jsonl"),
+        ["accepted: --seed 1099511627776"] = new("accepted", t => new[] { "infer", "--model", t._tiny.Path, "--prompt", "x", "--seed", "1099511627776" }, 2, "--seed"),
+        ["accepted: a budget of 3GB on tokens per second"] = new("accepted", t => new[] { "budget", "--in", t.Results(), "--budget", t.Text("budget.yaml", "budgets:\n  - figure: DecodeTokensPerSecond\n    min: 3GB\n") }, 1, "is in bytes"),
+        ["accepted: a semicolon-delimited CSV"] = new("accepted", t => new[] { "export", "--in", t.Text("semi.csv", "\"RunId\";\"DeviceName\"\n\"a\";\"b\"\n") }, 1, "delimited by ';'"),
         ["accepted: tensor dimension 2^62"] = new("accepted", t => new[] { "model", "info", "--model", t.TensorDimension(1L << 62) }, 1, "tensor"),
+
+        // Wrong diagnoses, now named for what they are.
+        ["diagnosis: a plan's wrong type"] = new("diagnosis", t => new[] { "bench", "--plan", t.Plan("threads: abc\n") }, 1, "threads must be a list of whole numbers"),
+        ["diagnosis: a RAPL counter that is a folder"] = new("diagnosis", t => new[] { "power-sources", "--root", t.RaplFolderRoot(), "--format", "json" }, 0, "energy_uj: a folder, not a regular file"),
     };
 
     public static TheoryData<string> Names => new(Corpus.Keys);
@@ -79,7 +86,7 @@ public sealed class BadInputCorpusTests : IDisposable
     [Fact]
     public void TheCorpusHoldsEveryKindOfBadInput()
     {
-        Assert.Equal(new[] { "accepted", "crash", "destroy", "generic", "hang", "memory" }, Corpus.Values.Select(c => c.Kind).Distinct().Order());
+        Assert.Equal(new[] { "accepted", "crash", "destroy", "diagnosis", "generic", "hang", "memory" }, Corpus.Values.Select(c => c.Kind).Distinct().Order());
     }
 
     [Theory]
@@ -103,6 +110,8 @@ public sealed class BadInputCorpusTests : IDisposable
             Assert.True(lines.Length == 1, $"{name}: {lines.Length} lines on stderr: {run.Err}");
             Assert.StartsWith("edgelm: ", lines[0]);
             Assert.DoesNotContain("unexpected", lines[0], StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("System.", lines[0], StringComparison.Ordinal); // no .NET type names
+            Assert.DoesNotContain("`1", lines[0], StringComparison.Ordinal);
             Assert.Contains(input.Says, lines[0], StringComparison.OrdinalIgnoreCase);
         }
         else
@@ -146,6 +155,15 @@ public sealed class BadInputCorpusTests : IDisposable
         System.IO.File.CreateSymbolicLink(Path.Combine(proc, "meminfo"), "/dev/zero");
         System.IO.File.CreateSymbolicLink(Path.Combine(proc, "stat"), "/dev/zero");
         return Path.Combine(_temp.Path, "root");
+    }
+
+    /// <summary>A snapshot root whose RAPL package counter is a folder (once reported as "root-only").</summary>
+    private string RaplFolderRoot()
+    {
+        string zone = Path.Combine(_temp.Path, "rapl-root", "sys", "class", "powercap", "intel-rapl:0");
+        Directory.CreateDirectory(Path.Combine(zone, "energy_uj"));
+        System.IO.File.WriteAllText(Path.Combine(zone, "name"), "package-0\n");
+        return Path.Combine(_temp.Path, "rapl-root");
     }
 
     /// <summary>A small results file of one real record, for the commands that need one.</summary>
