@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeLm.Core;
 using EdgeLm.Core.Benchmarks;
 using EdgeLm.Core.Host;
 
@@ -89,8 +90,7 @@ internal static class ResultCommands
             };
             if (parse.GetValue(output) is string file)
             {
-                using var writer = new StreamWriter(file);
-                write(writer);
+                OutputFiles.WriteText(file, "an export", write);
             }
             else
             {

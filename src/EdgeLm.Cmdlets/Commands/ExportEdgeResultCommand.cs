@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using EdgeLm.Core;
 using EdgeLm.Core.Benchmarks;
 
 namespace EdgeLm.Cmdlets.Commands;
@@ -53,16 +54,15 @@ public sealed class ExportEdgeResultCommand : EdgeLmCmdlet
         }
 
         object[] records = _records.ToArray();
-        RunInline(file, () =>
+        RunInline(file, () => OutputFiles.WriteText(file, "an export", writer =>
         {
-            using var writer = new StreamWriter(file);
             switch (format)
             {
                 case "Markdown": ResultFiles.WriteMarkdown(records, writer); break;
                 case "Csv": ResultFiles.WriteCsv(records, writer); break;
                 default: ResultFiles.WriteJsonLines(records, writer); break;
             }
-        });
+        }));
         if (PassThru.IsPresent)
         {
             WriteObject(new FileInfo(file));

@@ -40,6 +40,7 @@ public sealed class BadInputCorpusTests : IDisposable
         ["hang: plan is a FIFO"] = new("hang", t => new[] { "bench", "--plan", t.Fifo("plan.yaml") }, 1, "FIFO"),
         ["hang: budget is a FIFO"] = new("hang", t => new[] { "budget", "--in", t.Results(), "--budget", t.Fifo("budget.yaml") }, 1, "FIFO"),
         ["hang: results file is a FIFO"] = new("hang", t => new[] { "export", "--in", t.Fifo("results.jsonl") }, 1, "FIFO"),
+        ["hang: export onto a FIFO"] = new("hang", t => new[] { "export", "--in", t.Results(), "--to", "csv", "--out", t.Fifo("export.csv") }, 1, "FIFO"),
         ["hang: board catalog is /dev/zero"] = new("hang", t => new[] { "device", "--board-catalog", "/dev/zero", "--format", "json" }, 0, "board catalog not readable"),
         ["hang: /proc files that are a FIFO and /dev/zero"] = new("hang", t => new[] { "device", "--root", t.HostileRoot(), "--format", "json" }, 0, "a named pipe (FIFO), not a regular file"),
         ["hang: plan of 100x100x100 configurations"] = new("hang", t => new[] { "bench", "--plan", t.Plan("threads: [" + Range(1, 100) + "]\npromptTokens: [" + Range(1, 100) + "]\ngenerationTokens: [" + Range(1, 100) + "]\n") }, 1, "--allow-large"),
@@ -64,6 +65,7 @@ public sealed class BadInputCorpusTests : IDisposable
 
         // Data that is not ours is never destroyed.
         ["destroy: --resume on a note"] = new("destroy", t => new[] { "bench", "--model", t._tiny.Path, "--threads", "1", "--prompt-tokens", "4", "--generation-tokens", "2", "--repetitions", "1", "--warmups", "0", "--resume", "--out", t.Text("note.txt", "remember to buy milk\n") }, 1, "not an EdgeLm results file"),
+        ["destroy: export onto /dev/full"] = new("destroy", t => new[] { "export", "--in", t.Results(), "--out", "/dev/full" }, 1, "character device"),
         ["destroy: --force onto /dev/full"] = new("destroy", t => new[] { "model", "quantize", "--model", t._tiny.Path, "--quantization", "Q8_0", "--out", "/dev/full", "--force" }, 1, "character device"),
 
         // Wrongly accepted: refused now, naming what is wrong.

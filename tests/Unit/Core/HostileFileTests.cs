@@ -86,6 +86,36 @@ public sealed class HostileFileTests : IDisposable
     }
 
     [Fact]
+    public void AWholeFileWriteReplacesAFileOrNothing()
+    {
+        string file = _temp.File("export.csv");
+        File.WriteAllText(file, "before");
+
+        Assert.Throws<InvalidOperationException>(() => OutputFiles.WriteText(file, "an export", writer =>
+        {
+            writer.Write("half");
+            throw new InvalidOperationException("the writer failed half way");
+        }));
+        Assert.Equal("before", File.ReadAllText(file));
+
+        OutputFiles.WriteText(file, "an export", writer => writer.Write("after"));
+        Assert.Equal("after", File.ReadAllText(file));
+        Assert.Single(Directory.GetFiles(_temp.Path));
+    }
+
+    [Fact]
+    public void AWholeFileWriteNeverOpensAFifoOrADevice()
+    {
+        string fifo = _temp.File("pipe");
+        Assert.Equal(0, ProcessRunner.Run("mkfifo", new[] { fifo }).Exit);
+
+        var e = Finishes(() => Assert.Throws<EdgeLmArgumentException>(() => OutputFiles.WriteText(fifo, "an export", w => w.Write("x"))), "writing onto a FIFO");
+        Assert.Equal("OutputNotARegularFile", e.ErrorId);
+        Assert.Contains("named pipe (FIFO)", e.Message);
+        Assert.Equal("OutputNotARegularFile", Assert.Throws<EdgeLmArgumentException>(() => OutputFiles.WriteText("/dev/full", "an export", w => w.Write("x"))).ErrorId);
+    }
+
+    [Fact]
     public void ProbeFilesThatArePipesOrDevicesBecomeWarnings()
     {
         string root = _temp.File("root");
