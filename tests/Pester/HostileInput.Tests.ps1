@@ -3,8 +3,7 @@
 # ours stay as they were. The CLI's side of the same corpus is tests/Unit/Cli/BadInputCorpusTests.cs.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    $work = Join-Path ([IO.Path]::GetTempPath()) "edgelm-hostile-$([guid]::NewGuid().ToString('N'))"
-    New-Item -ItemType Directory -Path $work | Out-Null
+    $work = $TestDrive
     $model = Join-Path $work 'tiny.gguf'
     New-EdgeSyntheticModel -Shape tiny -OutputPath $model | Out-Null
 
@@ -20,10 +19,6 @@ BeforeAll {
     & mkfifo $fifo
     $note = Join-Path $work 'note.txt'
     Set-Content -LiteralPath $note -Value 'remember to buy milk'
-}
-
-AfterAll {
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'Hostile input' {

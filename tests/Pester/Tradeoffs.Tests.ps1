@@ -2,8 +2,7 @@
 # Import-EdgeResult gives them, so every figure can be checked by hand.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    $work = Join-Path ([IO.Path]::GetTempPath()) "edgelm-tradeoffs-$([guid]::NewGuid().ToString('N'))"
-    New-Item -ItemType Directory -Path $work | Out-Null
+    $work = $TestDrive
     $model = Join-Path $work 'tiny.gguf'
     New-EdgeSyntheticModel -Shape tiny -OutputPath $model | Out-Null
     $results = Join-Path $work 'results.jsonl'
@@ -29,10 +28,6 @@ BeforeAll {
         New-Run 'B' 6 0.8 2GB; New-Run 'B' 6 0.8 2GB
         New-Run 'C' 20 1.2 3GB; New-Run 'C' 20 1.2 3GB
     )
-}
-
-AfterAll {
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'Trade-offs on summaries' {
