@@ -117,7 +117,7 @@ internal static class CloudPrices
     {
         if (value is not double v || !double.IsFinite(v) || v < 0)
         {
-            string given = value is null ? "missing" : $"{value}";
+            string given = value is null ? "missing" : value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
             throw Invalid(file, index, $"({price.Provider} {price.Model}) has {name} {given}; give the price in USD per million tokens, a number of 0 or more");
         }
     }
