@@ -24,6 +24,7 @@
         'Invoke-EdgeBenchmark'
         'Invoke-EdgeInference'
         'Measure-EdgeEnergy'
+        'Measure-EdgeCost'
         'Measure-EdgeResult'
         'New-EdgeSyntheticModel'
         'Test-EdgeBudget'

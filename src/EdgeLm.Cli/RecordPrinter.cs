@@ -244,6 +244,9 @@ internal static class ScriptColumns
         // Two precisions: the first from 100 up.
         (Form("if ($null -ne ($x = $_.«P»)) { if ([math]::Abs($x) -ge 100) { '«T»' -f $x } else { '«S»' -f $x } }"),
             m => get => get(m.Groups["P"].Value) is { } v ? ByMagnitude(Number(v), m) : null),
+        // A property through a format string, else a word when a second property has a value ('never').
+        (Form("if ($null -ne $_.«P») { '«T»' -f $_.«P» } elseif ($null -ne $_.«Q») { '«S»' }"),
+            m => get => get(m.Groups["P"].Value) is { } v ? Format(m.Groups["T"].Value, v) : get(m.Groups["Q"].Value) is not null ? m.Groups["S"].Value : null),
         // The first property when it has a value, else the second.
         (Form("if ($_.«P») { $_.«P» } else { $_.«Q» }"),
             m => get => IsTrue(get(m.Groups["P"].Value)) ? get(m.Groups["P"].Value) : get(m.Groups["Q"].Value)),

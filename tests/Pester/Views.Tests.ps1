@@ -154,6 +154,13 @@ Describe 'EdgeLm format views' {
             New-Variant $verdicts[0] @{ Rule = 'JoulesPerToken p95 <= 0.5 (device jetson-*)'; Figure = 'JoulesPerToken'; Statistic = 'p95'; Max = 0.5; Min = $null; Value = 0.4123; Runs = 10 }
         )
 
+        $costs = @(Import-EdgeResult -Path $results | Measure-EdgeCost -BoardPriceUsd 80 -PowerWatts 7.2 -RequestsPerDay 1000)
+        $live['EdgeLm.CostEstimate'] = $costs
+        $realistic['EdgeLm.CostEstimate'] = @(
+            New-Variant $costs[0] @{ DeviceName = 'Raspberry Pi 5 8GB'; ModelName = 'llama-3.2-1b-instruct'; Quantization = 'Q4_K_M'; Threads = 4; CloudModel = 'claude-sonnet-4-5'; DeviceUsdPerMillionOutputTokens = 0.244; CloudUsdPerMillionOutputTokens = 15.0; BreakEvenRequestsPerDay = 31.7 }
+            New-Variant $costs[0] @{ DeviceName = 'jetson-orin-nano'; ModelName = 'qwen2.5-1.5b-instruct'; Quantization = 'IQ4_XS'; Threads = 6; CloudModel = 'gpt-4o-mini'; DeviceUsdPerMillionOutputTokens = 123.4; CloudUsdPerMillionOutputTokens = 0.6; BreakEvenRequestsPerDay = $null; CostIsEstimate = $true }
+        )
+
         $empty = @{}
         foreach ($typeName in $live.Keys) { $empty[$typeName] = @(New-Empty $live[$typeName][0]) }
 

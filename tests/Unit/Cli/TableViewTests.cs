@@ -192,6 +192,10 @@ public sealed class TableViewTests : IClassFixture<FormatTableHost>
             new BudgetResult { Passed = true, Figure = "DecodeTokensPerSecond", Value = 1234.5, Runs = 3, Rule = "DecodeTokensPerSecond median >= 1" },
             new BudgetResult { Passed = false, Figure = "DecodeTokensPerSecond", Value = null, Runs = 0, Rule = "DecodeTokensPerSecond median >= 1 (model none)" },
         },
+        "EdgeLm.CostEstimate" => Costs.Estimate(Results().Select(r => { r.AveragePowerWatts = 7.2; r.EnergyScope = "board-rails"; return r; }),
+                new CostSettings { BoardPriceUsd = 80, RequestsPerDay = 1000 }).Cast<object>()
+            .Append(new CostEstimate { DeviceName = "raspberrypi", ModelName = "an-unusually-long-model-name", CloudModel = "claude-sonnet-4-5", ElectricityUsdPerRequest = 1e-6, CostIsEstimate = true })
+            .Append(new CostEstimate()).ToArray(),
         _ => throw new Xunit.Sdk.XunitException($"TableViewTests has no sample records of {typeName}: add some to Samples"),
     };
 }

@@ -29,6 +29,7 @@ public sealed class TwinTests
         ["Measure-EdgeResult"] = "summary",
         ["Compare-EdgeResult"] = "compare",
         ["Test-EdgeBudget"] = "budget",
+        ["Measure-EdgeCost"] = "cost",
         ["Export-EdgeResult"] = "export",
         ["Import-EdgeResult"] = "export",
     };
@@ -53,6 +54,8 @@ public sealed class TwinTests
         [("Convert-EdgeModel", "Path")] = "--model",
         [("Measure-EdgeResult", "Path")] = "--in",
         [("Test-EdgeBudget", "Path")] = "--in",
+        [("Measure-EdgeCost", "Path")] = "--in",
+        [("Measure-EdgeCost", "CloudPricePath")] = "--cloud-prices",
         [("Import-EdgeResult", "Path")] = "--in",
         [("Export-EdgeResult", "Path")] = "--out",
         [("Export-EdgeResult", "Format")] = "--to",
