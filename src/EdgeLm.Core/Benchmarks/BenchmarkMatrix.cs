@@ -51,7 +51,9 @@ internal static class BenchmarkMatrix
     public static IReadOnlyList<RunConfiguration> Expand(LoadedPlan loaded)
     {
         BenchmarkPlan plan = loaded.Plan;
-        IReadOnlyList<int> threads = plan.Threads.Count > 0 ? plan.Threads : new[] { CpuTopology.PhysicalCores() };
+        IReadOnlyList<int> threads = plan.Threads.Count > 0 ? plan.Threads
+            : plan.ThreadsUpToCores ? Enumerable.Range(1, CpuTopology.PhysicalCores()).ToArray()
+            : new[] { CpuTopology.PhysicalCores() };
         IReadOnlyList<int?> contexts = plan.Contexts.Count > 0 ? plan.Contexts.Select(c => (int?)c).ToArray() : new int?[] { null };
         var models = new List<ModelChoice>();
         foreach (PlanModel model in plan.Models)

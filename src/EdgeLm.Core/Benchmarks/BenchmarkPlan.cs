@@ -17,6 +17,8 @@ public sealed class BenchmarkPlan
 
     public List<PlanModel> Models { get; set; } = new();
     public List<int> Threads { get; set; } = new();
+    /// <summary>Sweep threads 1, 2, … up to the physical cores of the board the plan runs on (instead of Threads).</summary>
+    public bool ThreadsUpToCores { get; set; }
     public List<int> GpuLayers { get; set; } = new() { DefaultGpuLayers };
     public List<int> Contexts { get; set; } = new();
     public List<int> PromptTokens { get; set; } = new() { DefaultPromptTokens };

@@ -1,6 +1,7 @@
 using EdgeLm.Core.Settings;
 using System.Text.RegularExpressions;
 using EdgeLm.Core.Models;
+using EdgeLm.Core.Devices;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
@@ -78,6 +79,11 @@ public static class PlanReader
         NotNull(plan.GenerationTokens, at, "generationTokens");
         NotNull(plan.Depths, at, "depths");
         NotEmpty(plan.Models.Count, at, "models");
+        if (plan.ThreadsUpToCores && plan.Threads.Count > 0)
+        {
+            throw at.Error("PlanConflict", "give either 'threads' (a list) or 'threadsUpToCores: true' (1 up to this board's physical cores), not both", "threadsUpToCores");
+        }
+
         for (int i = 0; i < plan.Models.Count; i++)
         {
             PlanModel? model = plan.Models[i];
@@ -198,7 +204,8 @@ public static class PlanReader
     private static void RequireReasonableSize(BenchmarkPlan plan, IPlanSource at)
     {
         long models = plan.Models.Sum(m => m.Path is not null ? 1L : Math.Max(1, m.Quantizations.Count));
-        double runs = (double)models * Math.Max(1, plan.Threads.Count) * plan.GpuLayers.Count * Math.Max(1, plan.Contexts.Count)
+        int threads = plan.Threads.Count > 0 ? plan.Threads.Count : plan.ThreadsUpToCores ? CpuTopology.PhysicalCores() : 1;
+        double runs = (double)models * threads * plan.GpuLayers.Count * Math.Max(1, plan.Contexts.Count)
             * plan.PromptTokens.Count * plan.GenerationTokens.Count * plan.Depths.Count * (plan.Repetitions + (double)plan.Warmups);
         if (runs > MaxRunsAllowed)
         {
@@ -277,7 +284,7 @@ public static class PlanReader
             {
                 nameof(PlanModel) => new[] { "path", "synthetic", "quantizations" },
                 nameof(PlanCooldown) => new[] { "seconds", "untilCelsius", "maxWaitSeconds" },
-                _ => new[] { "models", "threads", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge", "quietBelow", "quietMaxWaitSeconds" },
+                _ => new[] { "models", "threads", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge", "quietBelow", "quietMaxWaitSeconds", "threadsUpToCores" },
             };
             return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
         }

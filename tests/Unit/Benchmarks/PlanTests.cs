@@ -170,6 +170,24 @@ public sealed class HostilePlanTests
     }
 
     [Fact]
+    public void ThreadsUpToCoresSweepsOneToThePhysicalCores()
+    {
+        LoadedPlan loaded = PlanReader.Parse(Model + "threadsUpToCores: true\nrepetitions: 1\n", "/plans/cores.yaml");
+
+        int cores = EdgeLm.Core.Devices.CpuTopology.PhysicalCores();
+        Assert.Equal(Enumerable.Range(1, cores), BenchmarkMatrix.Expand(loaded).Select(c => c.Threads));
+    }
+
+    [Fact]
+    public void ThreadsUpToCoresAndAThreadsListConflict()
+    {
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => PlanReader.Parse(Model + "threads: [2]\nthreadsUpToCores: true\n", "/plans/both.yaml"));
+
+        Assert.Equal("PlanConflict", e.ErrorId);
+        Assert.Contains("give either 'threads'", e.Message);
+    }
+
+    [Fact]
     public void EvenAllowedAPlanHasACeilingItIsNeverExpandedPast()
     {
         string range = "[" + string.Join(",", Enumerable.Range(1, 1000)) + "]";
