@@ -47,6 +47,7 @@ internal static class Program
         root.Subcommands.Add(ResultCommands.Summary(globals));
         root.Subcommands.Add(ResultCommands.Compare(globals));
         root.Subcommands.Add(ResultCommands.Budget(globals));
+        root.Subcommands.Add(FitCommand.Create(globals));
         root.Subcommands.Add(ResultCommands.Export(globals));
         root.Subcommands.Add(DeviceCommand.Create(globals));
         root.Subcommands.Add(EnergyCommands.PowerSources(globals));

@@ -29,6 +29,7 @@ public sealed class TwinTests
         ["Measure-EdgeResult"] = "summary",
         ["Compare-EdgeResult"] = "compare",
         ["Test-EdgeBudget"] = "budget",
+        ["Test-EdgeFit"] = "fit",
         ["Export-EdgeResult"] = "export",
         ["Import-EdgeResult"] = "export",
     };
@@ -57,6 +58,8 @@ public sealed class TwinTests
         [("Export-EdgeResult", "Path")] = "--out",
         [("Export-EdgeResult", "Format")] = "--to",
         [("Measure-EdgeEnergy", "ScriptBlock")] = "<command>",
+        [("Test-EdgeFit", "MemoryBytes")] = "--memory",
+        [("Test-EdgeFit", "Results")] = "--in",
     };
 
     /// <summary>Cmdlet parameters without an option, and why.</summary>
