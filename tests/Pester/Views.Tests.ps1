@@ -154,6 +154,13 @@ Describe 'EdgeLm format views' {
             New-Variant $verdicts[0] @{ Rule = 'JoulesPerToken p95 <= 0.5 (device jetson-*)'; Figure = 'JoulesPerToken'; Statistic = 'p95'; Max = 0.5; Min = $null; Value = 0.4123; Runs = 10 }
         )
 
+        $fit = @(Test-EdgeFit -Shape llama-3.2-1b -Quantization Q4_0 -ContextSize 4096 -ErrorAction Stop)
+        $live['EdgeLm.FitPrediction'] = $fit
+        $realistic['EdgeLm.FitPrediction'] = @(
+            New-Variant $fit[0] @{ Target = 'Jetson Orin Nano Super Developer Kit 8GB'; Verdict = 'does not fit'; PredictedPeakRssBytes = 16234567890; MemoryUsePercent = 226.4; MaxContextThatFits = $null; PredictedDecodeTokensPerSecond = 3.2; PredictedJoulesPerToken = 7.81 }
+            New-Variant $fit[0] @{ Target = 'Raspberry Pi 5 16GB'; Verdict = 'tight'; PredictedPeakRssBytes = 999950000; MemoryUsePercent = 95.2; MaxContextThatFits = 131072; PredictedDecodeTokensPerSecond = 102.3; PredictedJoulesPerToken = 0.12 }
+        )
+
         $empty = @{}
         foreach ($typeName in $live.Keys) { $empty[$typeName] = @(New-Empty $live[$typeName][0]) }
 

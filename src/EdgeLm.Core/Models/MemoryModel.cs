@@ -29,12 +29,15 @@ internal static class MemoryModel
     /// <summary>Tokens in one micro-batch (n_ubatch), EdgeLm's default.</summary>
     public const int MicroBatch = 512;
 
-    // Calibrated on the synthetic shapes tiny .. llama-3.2-1b at Q4_0, Q8_0 and F16, contexts 512 .. 8192 (bench/fit).
-    internal const double BaseBytes = 53.7e6;
-    internal const double BytesPerVocabularyToken = 45.5;
-    internal const double BytesPerCell = 488;
-    internal const double ActivationFloatsPerFeedForward = 5.68;
-    internal const double ActivationFloatsPerEmbedding = 0;
+    // Calibrated by least squares on relative error over bench/fit's cells (tiny .. llama-3.2-1b at Q4_0, Q8_0 and
+    // F16, contexts 512 .. 8192) on x86_64 with 2 threads: what the measured peak held beyond weights, repack and KV.
+    // The .NET worker with llama.cpp loaded and a tiny model: ~51 MB; llama.cpp's vocabulary tables (token text,
+    // scores, maps, piece cache) ~256 B per token; ~3.4 F32 activations per feed-forward unit and batch token (gate,
+    // up and their product live at once); ~178 B per context cell (cell metadata, mask rows).
+    internal const double BaseBytes = 51.4e6;
+    internal const double BytesPerVocabularyToken = 256;
+    internal const double BytesPerCell = 178;
+    internal const double ActivationFloatsPerFeedForward = 3.40;
 
     public static int PaddedContext(int context) => (int)Math.Min(int.MaxValue, (context + (long)CellPadding - 1) / CellPadding * CellPadding);
 
@@ -43,7 +46,7 @@ internal static class MemoryModel
         int cells = PaddedContext(context);
         int batch = Math.Min(MicroBatch, context);
         long kv = model.KvBytesPerCell * cells;
-        long compute = (long)(batch * 4.0 * (ActivationFloatsPerFeedForward * model.FeedForwardSize + ActivationFloatsPerEmbedding * model.EmbeddingSize));
+        long compute = (long)(batch * 4.0 * ActivationFloatsPerFeedForward * model.FeedForwardSize);
         long overhead = (long)(BaseBytes + BytesPerVocabularyToken * model.VocabularySize + BytesPerCell * cells);
         return new MemoryPrediction(model.DecodeWeightBytes, model.RepackedBytes, kv, compute, overhead);
     }

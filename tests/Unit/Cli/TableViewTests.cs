@@ -192,6 +192,12 @@ public sealed class TableViewTests : IClassFixture<FormatTableHost>
             new BudgetResult { Passed = true, Figure = "DecodeTokensPerSecond", Value = 1234.5, Runs = 3, Rule = "DecodeTokensPerSecond median >= 1" },
             new BudgetResult { Passed = false, Figure = "DecodeTokensPerSecond", Value = null, Runs = 0, Rule = "DecodeTokensPerSecond median >= 1 (model none)" },
         },
+        "EdgeLm.FitPrediction" => new object[]
+        {
+            new FitPrediction { Target = "Jetson Orin Nano Super Developer Kit 8GB", Verdict = "fits", PredictedPeakRssBytes = 1601500570, MemoryUsePercent = 21.3, MaxContextThatFits = 131072, PredictedDecodeTokensPerSecond = 61.4, PredictedJoulesPerToken = 0.407 },
+            new FitPrediction { Target = "Raspberry Pi 5 2GB", Verdict = "does not fit", PredictedPeakRssBytes = 2901500570, MemoryUsePercent = 180.2, PredictedDecodeTokensPerSecond = 3.2, PredictedJoulesPerToken = 3.75 },
+            new FitPrediction { Target = "Intel N100 mini PC", Verdict = "unknown", PredictedPeakRssBytes = 999950000 },
+        },
         _ => throw new Xunit.Sdk.XunitException($"TableViewTests has no sample records of {typeName}: add some to Samples"),
     };
 }

@@ -22,9 +22,11 @@ public sealed class FitAccuracyTests
         using var folder = new TempFolder();
         string path = folder.File($"{shape}-{quantization}.gguf");
         SyntheticModelBuilder.Create(new SyntheticModelRequest { Shape = SyntheticShapes.Get(shape), Quantization = quantization, OutputPath = path });
-        using var host = new InferenceHost(TestWorker.With());
         foreach (int context in new[] { 512, 2048 })
         {
+            // A fresh worker per context, as bench/fit runs each cell: a second context in the same process starts
+            // from the first one's freed but still resident heap.
+            using var host = new InferenceHost(TestWorker.With());
             InferenceResult measured = host.Run(new RunSettings
             {
                 ModelPath = path, PromptTokens = Math.Min(512, context - 4), MaxTokens = 4, ContextSize = context,
