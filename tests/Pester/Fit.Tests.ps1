@@ -60,11 +60,8 @@ Describe 'Test-EdgeFit' {
         @{ Case = 'a k-quant shape'; Id = 'FitQuantizationNotPredicted'; Arguments = @{ Shape = 'tiny'; Quantization = 'Q4_K_M'; ContextSize = 512 } }
         @{ Case = 'two targets'; Id = 'FitTwoTargets'; Arguments = @{ Shape = 'tiny'; Quantization = 'Q4_0'; ContextSize = 512; Board = 'Raspberry Pi 5 8GB'; MemoryBytes = 8GB } }
     ) {
-        $err = $null
-        $rows = @(Test-EdgeFit @Arguments -ErrorAction SilentlyContinue -ErrorVariable err)
-        $rows.Count | Should -Be 0
-        $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        # Parameter-level refusals end the command: one terminating ErrorRecord with the Core's ErrorId.
+        { Test-EdgeFit @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$Id,*"
     }
 
     It 'refuses a context of 0 at the parameter' {
