@@ -28,6 +28,7 @@
         'Measure-EdgeResult'
         'New-EdgeSyntheticModel'
         'Test-EdgeBudget'
+        'Test-EdgeFit'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

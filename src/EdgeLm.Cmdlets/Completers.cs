@@ -13,6 +13,14 @@ public sealed class SyntheticShapeCompleter : IArgumentCompleter
         Completion.Complete(wordToComplete, CompletionNames.Shapes);
 }
 
+/// <summary>Completes -Board from the board catalog (names with spaces come quoted).</summary>
+public sealed class BoardCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.Complete(wordToComplete, CompletionNames.Boards);
+}
+
 /// <summary>Completes -Quantization from the types EdgeLm can write.</summary>
 public sealed class QuantizationCompleter : IArgumentCompleter
 {

@@ -161,6 +161,13 @@ Describe 'EdgeLm format views' {
             New-Variant $costs[0] @{ DeviceName = 'jetson-orin-nano'; ModelName = 'qwen2.5-1.5b-instruct'; Quantization = 'IQ4_XS'; Threads = 6; CloudModel = 'gpt-4o-mini'; DeviceUsdPerMillionOutputTokens = 123.4; CloudUsdPerMillionOutputTokens = 0.6; BreakEvenRequestsPerDay = $null; CostIsEstimate = $true }
         )
 
+        $fit = @(Test-EdgeFit -Shape llama-3.2-1b -Quantization Q4_0 -ContextSize 4096 -ErrorAction Stop)
+        $live['EdgeLm.FitPrediction'] = $fit
+        $realistic['EdgeLm.FitPrediction'] = @(
+            New-Variant $fit[0] @{ Target = 'Jetson Orin Nano Super Developer Kit 8GB'; Verdict = 'does not fit'; PredictedPeakRssBytes = 16234567890; MemoryUsePercent = 226.4; MaxContextThatFits = $null; PredictedDecodeTokensPerSecond = 3.2; PredictedJoulesPerToken = 7.81 }
+            New-Variant $fit[0] @{ Target = 'Raspberry Pi 5 16GB'; Verdict = 'tight'; PredictedPeakRssBytes = 999950000; MemoryUsePercent = 95.2; MaxContextThatFits = 131072; PredictedDecodeTokensPerSecond = 102.3; PredictedJoulesPerToken = 0.12 }
+        )
+
         $empty = @{}
         foreach ($typeName in $live.Keys) { $empty[$typeName] = @(New-Empty $live[$typeName][0]) }
 

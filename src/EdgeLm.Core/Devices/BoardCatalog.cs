@@ -18,6 +18,12 @@ internal sealed class BoardEntry
     public string? Gpu { get; set; }
     public bool GpuSharesMemory { get; set; }
     public string? Notes { get; set; }
+
+    /// <summary>Theoretical DRAM bandwidth, GB/s (10^9 bytes per second); null where no public source was found.</summary>
+    public double? BandwidthGBps { get; set; }
+
+    /// <summary>Where <see cref="BandwidthGBps"/> comes from (a URL, and how it was derived).</summary>
+    public string? BandwidthSource { get; set; }
 }
 
 /// <summary>
@@ -43,6 +49,14 @@ internal static class BoardCatalog
     {
         IEnumerable<BoardEntry> user = LoadUser(userFile ?? UserFile(), root);
         return Match(user, boardModel, cpuModel, memoryBytes) ?? Match(Embedded.Value, boardModel, cpuModel, memoryBytes);
+    }
+
+    /// <summary>Every board: the user's file first, then the embedded entries it does not rename.</summary>
+    public static IReadOnlyList<BoardEntry> All(ProbeRoot root, string? userFile = null)
+    {
+        var user = LoadUser(userFile ?? UserFile(), root).ToList();
+        var names = new HashSet<string>(user.Select(e => e.Name), StringComparer.OrdinalIgnoreCase);
+        return user.Concat(Embedded.Value.Where(e => !names.Contains(e.Name))).ToArray();
     }
 
     public static BoardEntry? Match(IEnumerable<BoardEntry> entries, string? boardModel, string? cpuModel, long? memoryBytes)

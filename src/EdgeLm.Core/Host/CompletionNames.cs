@@ -28,6 +28,10 @@ public static class CompletionNames
 
     public static IReadOnlyList<CompletionName> Shapes() => SyntheticShapes.Names.Select(n => new CompletionName(n, $"synthetic shape {n}")).ToArray();
 
+    /// <summary>The board catalog's names (-Board, --board), the user's file included.</summary>
+    public static IReadOnlyList<CompletionName> Boards() =>
+        Devices.BoardCatalog.All(new Devices.ProbeRoot()).Select(b => new CompletionName(b.Name, $"board {b.Name}")).ToArray();
+
     public static IReadOnlyList<CompletionName> Quantizations() =>
         ModelQuantizer.SupportedQuantizations.Select(q => new CompletionName(q, $"quantization {q}")).ToArray();
 

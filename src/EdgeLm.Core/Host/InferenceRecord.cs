@@ -23,7 +23,7 @@ internal static class InferenceRecord
         // Each generated token reads the weights it multiplies and the KV cache up to its position; the mean
         // position over the decode phase is the prompt plus half the generation.
         double kvPerPosition = measured.ContextSize > 0 ? (double)measured.KvCacheBytes / measured.ContextSize : 0;
-        long decodeBytes = info.DecodeWeightBytes + (long)(kvPerPosition * (measured.PromptTokens + measured.GeneratedTokens / 2.0));
+        long decodeBytes = DecodeTraffic.BytesPerToken(info.DecodeWeightBytes, kvPerPosition, measured.PromptTokens + measured.GeneratedTokens / 2.0);
         return new InferenceResult
         {
             RunId = Guid.NewGuid().ToString("N"),

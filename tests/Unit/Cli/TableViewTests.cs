@@ -196,6 +196,12 @@ public sealed class TableViewTests : IClassFixture<FormatTableHost>
                 new CostSettings { BoardPriceUsd = 80, RequestsPerDay = 1000 }).Cast<object>()
             .Append(new CostEstimate { DeviceName = "raspberrypi", ModelName = "an-unusually-long-model-name", CloudModel = "claude-sonnet-4-5", ElectricityUsdPerRequest = 1e-6, CostIsEstimate = true })
             .Append(new CostEstimate()).ToArray(),
+        "EdgeLm.FitPrediction" => new object[]
+        {
+            new FitPrediction { Target = "Jetson Orin Nano Super Developer Kit 8GB", Verdict = "fits", PredictedPeakRssBytes = 1601500570, MemoryUsePercent = 21.3, MaxContextThatFits = 131072, PredictedDecodeTokensPerSecond = 61.4, PredictedJoulesPerToken = 0.407 },
+            new FitPrediction { Target = "Raspberry Pi 5 2GB", Verdict = "does not fit", PredictedPeakRssBytes = 2901500570, MemoryUsePercent = 180.2, PredictedDecodeTokensPerSecond = 3.2, PredictedJoulesPerToken = 3.75 },
+            new FitPrediction { Target = "Intel N100 mini PC", Verdict = "unknown", PredictedPeakRssBytes = 999950000 },
+        },
         _ => throw new Xunit.Sdk.XunitException($"TableViewTests has no sample records of {typeName}: add some to Samples"),
     };
 }

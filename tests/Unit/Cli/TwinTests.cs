@@ -30,6 +30,7 @@ public sealed class TwinTests
         ["Compare-EdgeResult"] = "compare",
         ["Test-EdgeBudget"] = "budget",
         ["Measure-EdgeCost"] = "cost",
+        ["Test-EdgeFit"] = "fit",
         ["Export-EdgeResult"] = "export",
         ["Import-EdgeResult"] = "export",
     };
@@ -60,6 +61,8 @@ public sealed class TwinTests
         [("Export-EdgeResult", "Path")] = "--out",
         [("Export-EdgeResult", "Format")] = "--to",
         [("Measure-EdgeEnergy", "ScriptBlock")] = "<command>",
+        [("Test-EdgeFit", "MemoryBytes")] = "--memory",
+        [("Test-EdgeFit", "Results")] = "--in",
     };
 
     /// <summary>Cmdlet parameters without an option, and why.</summary>
