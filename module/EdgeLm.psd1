@@ -27,6 +27,7 @@
         'Measure-EdgeResult'
         'New-EdgeSyntheticModel'
         'Test-EdgeBudget'
+        'Test-EdgePrompt'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -294,36 +294,14 @@ public static class PlanReader
     private static string? ScalarAt(YamlStream stream, Mark start) => stream.Documents.Count == 0 ? null
         : stream.Documents[0].AllNodes.OfType<YamlScalarNode>().FirstOrDefault(n => n.Start.Index == start.Index)?.Value;
 
-    internal static string At(string file, Mark mark) => $"{file} line {mark.Line}, column {mark.Column}";
+    internal static string At(string file, Mark mark) => YamlTypes.At(file, mark);
 
     /// <summary>Line and column of plan nodes, for errors found after deserialization.</summary>
     private sealed class PlanPositions(string file, YamlMappingNode? root) : IPlanSource
     {
         public bool Has(string key) => root?.Children.ContainsKey(new YamlScalarNode(key)) == true;
 
-        public EdgeLmException Error(string errorId, string message, params object[] path)
-        {
-            YamlNode? node = root;
-            YamlNode? found = root;
-            foreach (object step in path)
-            {
-                node = (node, step) switch
-                {
-                    (YamlMappingNode map, string key) => map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? child) ? child : null,
-                    (YamlSequenceNode list, int index) => index < list.Children.Count ? list.Children[index] : null,
-                    _ => null,
-                };
-                if (node is null)
-                {
-                    break;
-                }
-
-                found = node;
-            }
-
-            Mark mark = found?.Start ?? new Mark(0, 1, 1);
-            return new EdgeLmInvalidFileException(file, errorId, $"{At(file, mark)}: {message}");
-        }
+        public EdgeLmException Error(string errorId, string message, params object[] path) => YamlTypes.ErrorAt(file, root, errorId, message, path);
     }
 }
 

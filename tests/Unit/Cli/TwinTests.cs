@@ -29,6 +29,7 @@ public sealed class TwinTests
         ["Measure-EdgeResult"] = "summary",
         ["Compare-EdgeResult"] = "compare",
         ["Test-EdgeBudget"] = "budget",
+        ["Test-EdgePrompt"] = "prompts",
         ["Export-EdgeResult"] = "export",
         ["Import-EdgeResult"] = "export",
     };
