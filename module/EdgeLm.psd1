@@ -29,6 +29,7 @@
         'New-EdgeSyntheticModel'
         'Test-EdgeBudget'
         'Test-EdgeFit'
+        'Test-EdgePrompt'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -97,6 +97,12 @@ BeforeAll {
     }
 
     Copy-Item -LiteralPath ([IO.Path]::Combine($repoRoot, 'examples', 'budget.yaml')) -Destination $seed
+    # Test-EdgePrompt's examples: a short suite, so the synthetic models answer it in seconds.
+    Set-Content -LiteralPath (Join-Path $seed 'prompts.yaml') -Value @(
+        'name: help-examples', 'maxTokens: 8', 'prompts:'
+        '  - id: arithmetic', '    prompt: What is 17 + 25?', '    checks:', '      - exact: "42"'
+        '  - id: short', '    prompt: Say hello.', '    checks:', '      - tokens: { max: 8 }'
+    )
     $fixtures = [IO.Path]::Combine($repoRoot, 'tests', 'Fixtures')
     foreach ($snapshot in @(
             @{ Name = 'pi5-snapshot'; Trees = 'devices/raspberry-pi-5-8gb', 'energy/raspberry-pi-5' }

@@ -168,6 +168,22 @@ Describe 'EdgeLm format views' {
             New-Variant $fit[0] @{ Target = 'Raspberry Pi 5 16GB'; Verdict = 'tight'; PredictedPeakRssBytes = 999950000; MemoryUsePercent = 95.2; MaxContextThatFits = 131072; PredictedDecodeTokensPerSecond = 102.3; PredictedJoulesPerToken = 0.12 }
         )
 
+        $suite = Join-Path $TestDrive 'prompts.yaml'
+        Set-Content -LiteralPath $suite -Value 'maxTokens: 4', 'prompts:', '  - id: hello', '    prompt: Say hello.', '    checks:', '      - tokens: { max: 4 }'
+        $checked = @(Test-EdgePrompt -Model $modelPath -Suite $suite -Threads 1 -ErrorAction Stop)
+        $live['EdgeLm.PromptCheckResult'] = $checked
+        $realistic['EdgeLm.PromptCheckResult'] = @(
+            New-Variant $checked[0] @{ ModelName = 'llama-3.2-1b-instruct'; Quantization = 'F16'; SyntheticWeights = $false; PromptId = 'arithmetic'; Passed = $true; GeneratedTokens = 2; TotalMs = 412.35; Output = '42' }
+            New-Variant $checked[0] @{ ModelName = 'llama-3.2-1b-instruct'; Quantization = 'Q4_K_M'; SyntheticWeights = $false; PromptId = 'capital'; Passed = $false; OutputChanged = $true; GeneratedTokens = 9; TotalMs = 2345.67; Output = 'The capital is Lyon.'; FailedChecks = "contains 'Paris': not found" }
+            New-Variant $checked[0] @{ ModelName = 'qwen2.5-0.5b-instruct'; Quantization = 'IQ4_XS'; SyntheticWeights = $false; PromptId = 'json'; Passed = $true; OutputChanged = $false; GeneratedTokens = 14; TotalMs = 38123.4; Output = '{"name":"Ada","age":30}' }
+        )
+        $summaries = @(Test-EdgePrompt -Model $modelPath -Suite $suite -Threads 1 -Summary -ErrorAction Stop)
+        $live['EdgeLm.PromptSuiteSummary'] = $summaries
+        $realistic['EdgeLm.PromptSuiteSummary'] = @(
+            New-Variant $summaries[0] @{ ModelName = 'llama-3.2-1b-instruct'; Quantization = 'F16'; SyntheticWeights = $false; Prompts = 5; Passed = 4; Failed = 1; PassRate = 0.8; TotalMs = 9123.4 }
+            New-Variant $summaries[0] @{ ModelName = 'llama-3.2-1b-instruct'; Quantization = 'Q4_K_M'; SyntheticWeights = $false; Prompts = 120; Passed = 87; Failed = 33; PassRate = 0.725; ChangedOutputs = 41; TotalMs = 412345.6 }
+        )
+
         $empty = @{}
         foreach ($typeName in $live.Keys) { $empty[$typeName] = @(New-Empty $live[$typeName][0]) }
 

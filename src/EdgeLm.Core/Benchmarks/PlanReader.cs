@@ -261,6 +261,19 @@ public static class PlanReader
     // document: the parsed plan once it parsed, so a value of the wrong type is named by its key (PlanTypes).
     private static string Explain(YamlException e, YamlStream stream, YamlNode? document)
     {
+        // An unknown key first: the deserializer stops at its mark, which would otherwise read as a wrong value there.
+        Match unknown = UnknownProperty.Match(e.Message);
+        if (unknown.Success)
+        {
+            string[] known = unknown.Groups[2].Value switch
+            {
+                nameof(PlanModel) => new[] { "path", "synthetic", "quantizations" },
+                nameof(PlanCooldown) => new[] { "seconds", "untilCelsius", "maxWaitSeconds" },
+                _ => new[] { "models", "threads", "threadsUpToCores", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge", "quietBelow", "quietMaxWaitSeconds" },
+            };
+            return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
+        }
+
         string? value = ScalarAt(stream, e.Start);
         if (document is not null && PlanTypes.Explain(e, document) is string typed)
         {
@@ -276,61 +289,21 @@ public static class PlanReader
                 : $"wrong type: '{value}' is not a number{(NumberText.Why(value) is string why ? $": {why}" : string.Empty)}";
         }
 
-        string message = e.InnerException?.Message ?? e.Message;
-        Match unknown = UnknownProperty.Match(e.Message);
-        if (unknown.Success)
-        {
-            string[] known = unknown.Groups[2].Value switch
-            {
-                nameof(PlanModel) => new[] { "path", "synthetic", "quantizations" },
-                nameof(PlanCooldown) => new[] { "seconds", "untilCelsius", "maxWaitSeconds" },
-                _ => new[] { "models", "threads", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge", "quietBelow", "quietMaxWaitSeconds", "threadsUpToCores" },
-            };
-            return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
-        }
-
-        if (document is not null)
-        {
-            // Parsed YAML that does not deserialize is a value of the wrong type: never show .NET's type names for it.
-            return "this value has the wrong type for its key (see the plan keys in README.md)";
-        }
-
-        return message;
+        // Parsed YAML that does not deserialize is a value of the wrong type: never show .NET's type names for it.
+        return document is not null ? "this value has the wrong type for its key (see the plan keys in README.md)" : e.InnerException?.Message ?? e.Message;
     }
 
     private static string? ScalarAt(YamlStream stream, Mark start) => stream.Documents.Count == 0 ? null
         : stream.Documents[0].AllNodes.OfType<YamlScalarNode>().FirstOrDefault(n => n.Start.Index == start.Index)?.Value;
 
-    internal static string At(string file, Mark mark) => $"{file} line {mark.Line}, column {mark.Column}";
+    internal static string At(string file, Mark mark) => YamlTypes.At(file, mark);
 
     /// <summary>Line and column of plan nodes, for errors found after deserialization.</summary>
     private sealed class PlanPositions(string file, YamlMappingNode? root) : IPlanSource
     {
         public bool Has(string key) => root?.Children.ContainsKey(new YamlScalarNode(key)) == true;
 
-        public EdgeLmException Error(string errorId, string message, params object[] path)
-        {
-            YamlNode? node = root;
-            YamlNode? found = root;
-            foreach (object step in path)
-            {
-                node = (node, step) switch
-                {
-                    (YamlMappingNode map, string key) => map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? child) ? child : null,
-                    (YamlSequenceNode list, int index) => index < list.Children.Count ? list.Children[index] : null,
-                    _ => null,
-                };
-                if (node is null)
-                {
-                    break;
-                }
-
-                found = node;
-            }
-
-            Mark mark = found?.Start ?? new Mark(0, 1, 1);
-            return new EdgeLmInvalidFileException(file, errorId, $"{At(file, mark)}: {message}");
-        }
+        public EdgeLmException Error(string errorId, string message, params object[] path) => YamlTypes.ErrorAt(file, root, errorId, message, path);
     }
 }
 

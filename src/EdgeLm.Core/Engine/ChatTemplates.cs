@@ -39,26 +39,33 @@ internal static unsafe class ChatTemplates
     }
 
     /// <summary>
-    /// <paramref name="userPrompt"/> as one user turn followed by the assistant's opening, or null when llama.cpp
-    /// does not recognise <paramref name="template"/>.
+    /// <paramref name="userPrompt"/> as one user turn (after a system turn when <paramref name="systemPrompt"/> is
+    /// given) followed by the assistant's opening, or null when llama.cpp does not recognise <paramref name="template"/>.
     /// </summary>
-    public static string? Apply(string template, string userPrompt)
+    public static string? Apply(string template, string userPrompt, string? systemPrompt = null)
     {
         byte[] templateUtf8 = NullTerminated(template);
+        byte[] systemRole = NullTerminated("system");
+        byte[] system = NullTerminated(systemPrompt ?? string.Empty);
         byte[] role = NullTerminated("user");
         byte[] content = NullTerminated(userPrompt);
-        int capacity = content.Length * 2 + 256;
+        int turns = systemPrompt is null ? 1 : 2;
+        int capacity = (content.Length + system.Length) * 2 + 256;
+        llama_chat_message* messages = stackalloc llama_chat_message[2];
         while (true)
         {
             var buffer = new byte[capacity];
             int n;
             fixed (byte* t = templateUtf8)
+            fixed (byte* sr = systemRole)
+            fixed (byte* sc = system)
             fixed (byte* r = role)
             fixed (byte* c = content)
             fixed (byte* b = buffer)
             {
-                var message = new llama_chat_message { role = (IntPtr)r, content = (IntPtr)c };
-                n = NativeMethods.llama_chat_apply_template((IntPtr)t, &message, 1, true, b, buffer.Length);
+                messages[0] = new llama_chat_message { role = (IntPtr)sr, content = (IntPtr)sc };
+                messages[1] = new llama_chat_message { role = (IntPtr)r, content = (IntPtr)c };
+                n = NativeMethods.llama_chat_apply_template((IntPtr)t, messages + (2 - turns), (nuint)turns, true, b, buffer.Length);
             }
 
             if (n < 0)

@@ -92,7 +92,7 @@ public static class SyntheticModelBuilder
         w.Add("general.architecture", arch)
          .Add("general.type", "model")
          .Add("general.name", $"synthetic-{shape.Name}")
-         .Add("general.description", $"EdgeLm synthetic {shape.Name}: random weights (seed {seed}), real dimensions; for speed, memory and energy, not quality")
+         .Add("general.description", $"{SyntheticWeights.DescriptionPrefix}{shape.Name}: random weights (seed {seed}), real dimensions; for speed, memory and energy, not quality")
          .AddUInt32("general.file_type", (uint)fileType)
          .AddUInt32("general.quantization_version", 2)
          .AddUInt32($"{arch}.context_length", (uint)shape.ContextLength)

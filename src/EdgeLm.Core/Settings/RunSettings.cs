@@ -33,6 +33,9 @@ public sealed record RunSettings
     /// <summary>Wrap the prompt in a chat template: "model" (the model's own) or a llama.cpp built-in name.</summary>
     public string? ChatTemplate { get; init; }
 
+    /// <summary>A system turn before the prompt; needs <see cref="ChatTemplate"/> (only a template knows where it goes).</summary>
+    public string? SystemPrompt { get; init; }
+
     public int MaxTokens { get; init; } = 128;
 
     /// <summary>Tokens already in the context before the measured prompt (llama-bench's depth, -d).</summary>
@@ -127,6 +130,8 @@ public sealed record RunSettings
         Require(MinP is >= 0 and <= 1, "InvalidMinP", $"MinP is {MinP}; use a probability from 0 (off) to 1");
         Require(Repeat <= MaxRuns && Warmup <= MaxRuns, "TooManyRuns", $"{Math.Max(Repeat, Warmup)} runs of one prompt is more than {MaxRuns}; run fewer");
         Energy.EnergyArguments.RequireMeasureEnergy(MeasureEnergy, EnergySource, Meter, null);
+        Require(SystemPrompt is null || ChatTemplate is not null, "SystemPromptWithoutTemplate",
+            "a system prompt needs a chat template, which says where it goes; name one (ChatTemplate 'model' for the model's own)");
         if (PromptTokens is int count)
         {
             Require(Prompt is null, "PromptAndPromptTokens", "give either a prompt or a number of prompt tokens, not both");

@@ -119,7 +119,7 @@ internal sealed class ModelSession : IDisposable
             return spec.Prompt;
         }
 
-        return ChatTemplates.Apply(template, spec.Prompt) ?? throw new EdgeLmArgumentException("UnknownChatTemplate",
+        return ChatTemplates.Apply(template, spec.Prompt, spec.SystemPrompt) ?? throw new EdgeLmArgumentException("UnknownChatTemplate",
             $"llama.cpp does not recognise the chat template of {spec.ModelPath}; name a built-in one instead: {string.Join(", ", ChatTemplates.BuiltIn())}");
     }
 

@@ -23,6 +23,7 @@ public sealed class LayeringTests
         "EdgeLm.Core.Engine",     // llama.cpp wrappers: model, context, sampler, chat templates
         "EdgeLm.Core.Worker",     // what runs in the worker process, and its protocol
         "EdgeLm.Core.Host",       // the host side: settings, worker client, runs into records, device profiles
+        "EdgeLm.Core.Quality",    // answer quality: prompt suites and their checks
         "EdgeLm.Core.Benchmarks", // plans, sweeps, result files, summaries, comparisons, budgets
     };
 

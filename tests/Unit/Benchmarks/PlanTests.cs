@@ -71,7 +71,7 @@ public sealed class PlanTests : IDisposable
     public void TheExamplePlansAreValid()
     {
         Assert.NotEmpty(Budgets.Read(Path.Combine(Repository.Root, "examples", "budget.yaml")));
-        foreach (string example in Directory.GetFiles(Path.Combine(Repository.Root, "examples"), "*.yaml").Where(f => !f.EndsWith("budget.yaml")))
+        foreach (string example in Directory.GetFiles(Path.Combine(Repository.Root, "examples"), "*.yaml").Where(f => !f.EndsWith("budget.yaml") && !f.EndsWith("prompts.yaml")))
         {
             LoadedPlan plan = PlanReader.Read(example);
             Assert.NotEmpty(BenchmarkMatrix.Expand(plan));
@@ -176,6 +176,14 @@ public sealed class HostilePlanTests
 
         int cores = EdgeLm.Core.Devices.CpuTopology.PhysicalCores();
         Assert.Equal(Enumerable.Range(1, cores), BenchmarkMatrix.Expand(loaded).Select(c => c.Threads));
+    }
+
+    [Fact]
+    public void AnUnknownKeyOnThePlansFirstLineIsNamed()
+    {
+        var e = Assert.Throws<EdgeLmInvalidFileException>(() => PlanReader.Parse("modells: []\n" + Model, "/plans/typo.yaml"));
+
+        Assert.Contains("unknown key 'modells'; the keys here are models, threads", e.Message);
     }
 
     [Fact]

@@ -202,6 +202,20 @@ public sealed class TableViewTests : IClassFixture<FormatTableHost>
             new FitPrediction { Target = "Raspberry Pi 5 2GB", Verdict = "does not fit", PredictedPeakRssBytes = 2901500570, MemoryUsePercent = 180.2, PredictedDecodeTokensPerSecond = 3.2, PredictedJoulesPerToken = 3.75 },
             new FitPrediction { Target = "Intel N100 mini PC", Verdict = "unknown", PredictedPeakRssBytes = 999950000 },
         },
+        "EdgeLm.PromptCheckResult" => new object[]
+        {
+            new PromptCheckResult { ModelName = "llama-3.2-1b-instruct", Quantization = "F16", PromptId = "arithmetic", Passed = true, GeneratedTokens = 2, TotalMs = 412.35, Output = "42" },
+            new PromptCheckResult { ModelName = "llama-3.2-1b-instruct", Quantization = "Q4_0", PromptId = "capital", Passed = false, OutputChanged = true, GeneratedTokens = 64, TotalMs = 5123.4, Output = "The capital of France is Lyon, a city in the east of the country.\nIt is known for food." },
+            new PromptCheckResult { ModelName = "synthetic-tiny", Quantization = "Q8_0", PromptId = "an-unusually-long-prompt-id", OutputChanged = false },
+            new PromptCheckResult(),
+        },
+        "EdgeLm.PromptSuiteSummary" => new object[]
+        {
+            new PromptSuiteSummary { ModelName = "llama-3.2-1b-instruct", Quantization = "F16", Prompts = 5, Passed = 4, Failed = 1, PassRate = 0.8 },
+            new PromptSuiteSummary { ModelName = "llama-3.2-1b-instruct", Quantization = "Q4_0", Prompts = 5, Passed = 2, Failed = 3, PassRate = 0.4, ChangedOutputs = 3 },
+            new PromptSuiteSummary { ModelName = "synthetic-tiny", Quantization = "Q8_0", Prompts = 1, PassRate = 0, ChangedOutputs = 0, SyntheticWeights = true },
+            new PromptSuiteSummary(),
+        },
         _ => throw new Xunit.Sdk.XunitException($"TableViewTests has no sample records of {typeName}: add some to Samples"),
     };
 }

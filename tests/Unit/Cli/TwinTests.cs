@@ -31,6 +31,7 @@ public sealed class TwinTests
         ["Test-EdgeBudget"] = "budget",
         ["Measure-EdgeCost"] = "cost",
         ["Test-EdgeFit"] = "fit",
+        ["Test-EdgePrompt"] = "prompts",
         ["Export-EdgeResult"] = "export",
         ["Import-EdgeResult"] = "export",
     };

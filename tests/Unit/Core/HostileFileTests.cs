@@ -16,7 +16,7 @@ public sealed class HostileFileTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    public static TheoryData<string> Readers => new() { "plan", "budget", "results.jsonl", "results.csv" };
+    public static TheoryData<string> Readers => new() { "plan", "budget", "suite", "results.jsonl", "results.csv" };
 
     [Theory]
     [MemberData(nameof(Readers))]
@@ -43,6 +43,7 @@ public sealed class HostileFileTests : IDisposable
     [Theory]
     [InlineData("plan")]
     [InlineData("budget")]
+    [InlineData("suite")]
     public void AnOversizedDocumentIsRefusedWithItsLimit(string reader)
     {
         string big = _temp.File("big.yaml");
@@ -56,6 +57,7 @@ public sealed class HostileFileTests : IDisposable
     [Theory]
     [InlineData("plan")]
     [InlineData("budget")]
+    [InlineData("suite")]
     public void DeepOrAliasHeavyYamlIsRefusedBeforeItIsBuilt(string reader)
     {
         // 30,000 levels overflowed the stack inside YamlDotNet's builders: a crash no catch survives.
@@ -148,6 +150,7 @@ public sealed class HostileFileTests : IDisposable
         {
             "plan" => () => PlanReader.Read(path),
             "budget" => () => Budgets.Read(path),
+            "suite" => () => EdgeLm.Core.Quality.PromptSuiteReader.Read(path),
             "results.jsonl" => () => ResultFiles.Import(path),
             "results.csv" => () => ResultFiles.Import(CsvNamed(path)),
             _ => throw new ArgumentOutOfRangeException(nameof(reader)),

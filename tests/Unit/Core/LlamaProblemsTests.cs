@@ -8,6 +8,12 @@ namespace EdgeLm.Tests.Core;
 /// file names. The samples are llama.cpp 0.5.0's own text: a model missing a tensor (loaded in-process), the worker
 /// aborting on a corrupt vocabulary (AbortingModel), and ggml's assert with gdb's backtrace after it.
 /// </summary>
+// The log is one per process: a test that writes pieces of lines into it runs alone, or another test's llama.cpp
+// lines (loading a model in this process) land between its pieces.
+[CollectionDefinition(nameof(LlamaLogCollection), DisableParallelization = true)]
+public sealed class LlamaLogCollection;
+
+[Collection(nameof(LlamaLogCollection))]
 public sealed class LlamaProblemsTests
 {
     private const int Debug = 1, Info = 2;
