@@ -93,6 +93,6 @@ Describe 'Measure-EdgeCost' {
         $text = Measure-EdgeCost -Path $results | Out-String -Width 80
         foreach ($line in $text -split "`r?`n") { $line.Length | Should -BeLessOrEqual 80 -Because "'$line' must fit" }
         $text | Should -Match 'Device: Raspberry Pi 5 8GB'
-        $text | Should -Match 'llama-3.2-1b-instruct Q4_0 +4 gpt-4o-mini'
+        $text | Should -Match 'llama-3.2-1b-instruct +Q4_0 +4 gpt-4o-mini'
     }
 }

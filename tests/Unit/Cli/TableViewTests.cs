@@ -21,12 +21,12 @@ public sealed class FormatTableHost : IDisposable
         _runspace.Open();
     }
 
-    /// <summary>What Format-Table shows for <paramref name="records"/> at 80 columns, as text.</summary>
+    /// <summary>What Format-Table shows for <paramref name="records"/> in an 80-column terminal (PowerShell leaves the last column free: 79), as text.</summary>
     public string FormatTable(IEnumerable<object> records)
     {
         using PowerShell shell = PowerShell.Create();
         shell.Runspace = _runspace;
-        shell.AddScript("$PSStyle.OutputRendering = 'PlainText'; $args[0] | Format-Table | Out-String -Width 80")
+        shell.AddScript("$PSStyle.OutputRendering = 'PlainText'; $args[0] | Format-Table | Out-String -Width 79")
             .AddArgument(records.Select(r => r is IFlatRecord flat ? ResultCmdletSupport.ToPSObject(flat) : r).ToArray());
         string text = string.Concat(shell.Invoke().Select(o => o.ToString()));
         Assert.Empty(shell.Streams.Error);
@@ -83,7 +83,7 @@ public sealed class TableViewTests : IClassFixture<FormatTableHost>
         var view = new TableView(DefaultTables()[typeName]);
 
         Assert.NotEmpty(view.Columns);
-        Assert.InRange(view.Columns.Sum(c => c.Width + 1) - 1, 1, 80);
+        Assert.InRange(view.Columns.Sum(c => c.Width + 1) - 1, 1, 79);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class TableViewTests : IClassFixture<FormatTableHost>
         string[] actual = Lines(cli.ToString());
 
         Assert.Equal(expected, actual);
-        Assert.All(cli.ToString().Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 80, line));
+        Assert.All(cli.ToString().Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 79, line));
         Assert.True(actual.Length > records.Length, $"{typeName}: a header and a row per record:\n{string.Join("\n", actual)}");
     }
 
