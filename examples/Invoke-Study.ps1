@@ -53,16 +53,25 @@ Write-Host "== Benchmark: $Plan -> $OutputPath"
 Invoke-EdgeBenchmark -Plan $Plan -OutputPath $OutputPath -Resume:(Test-Path -LiteralPath $OutputPath) | Out-Null
 $results = Import-EdgeResult -Path $OutputPath
 
-Write-Host '== Trade-offs: speed against energy (S_t = J/token / tokens/s) and memory; Front: E speed-energy, M speed-memory'
+Write-Host '== Trade-offs: S_t = J/token / tokens/s; Front: E speed-energy, M speed-memory'
 $results | Measure-EdgeResult | Format-Table -View Tradeoffs | Out-Host
 
-Write-Host "== Cost: USD per million generated tokens here and in the cloud, at $RequestsPerDay requests a day"
+Write-Host "== Cost: USD per million generated tokens, here and in the cloud ($RequestsPerDay req/day)"
 $price = @{}
 if ($Board) { $price.Board = $Board }
 if ($PSBoundParameters.ContainsKey('BoardPriceUsd')) { $price.BoardPriceUsd = $BoardPriceUsd }
 $results | Measure-EdgeCost @price -CloudModel $CloudModel -RequestsPerDay $RequestsPerDay | Format-Table | Out-Host
 
-Write-Host '== Fit: predicted peak memory on this board against the measured one, and the largest context that fits'
+Write-Host '== Fit: predicted and measured peak memory, and the largest context that fits'
 $results | Where-Object { -not $_.Warmup } | Group-Object ModelPath, ContextSize | ForEach-Object {
     Test-EdgeFit -Model $_.Group[0].ModelPath -ContextSize $_.Group[0].ContextSize -ThisDevice -Results $OutputPath
-} | Format-Table -View Wide | Out-Host
+} | Format-Table -Property @(
+    @{ Name = 'Model'; Expression = 'ModelName'; Width = 22 }
+    @{ Name = 'Quant'; Expression = 'Quantization'; Width = 5 }
+    @{ Name = 'Ctx'; Expression = 'ContextSize'; Width = 5 }
+    @{ Name = 'Fits'; Expression = 'Verdict'; Width = 7 }
+    @{ Name = 'Predicted'; Expression = { '{0:0.0} MB' -f (($_.PredictedPeakRssForRunsBytes ?? $_.PredictedPeakRssBytes) / 1e6) }; Alignment = 'Right'; Width = 10 }
+    @{ Name = 'Measured'; Expression = { if ($_.MeasuredPeakRssBytes) { '{0:0.0} MB' -f ($_.MeasuredPeakRssBytes / 1e6) } }; Alignment = 'Right'; Width = 10 }
+    @{ Name = 'Error'; Expression = { if ($null -ne $_.PeakRssErrorPercent) { '{0:+0.0;-0.0} %' -f $_.PeakRssErrorPercent } }; Alignment = 'Right'; Width = 7 }
+    @{ Name = 'MaxCtx'; Expression = 'MaxContextThatFits'; Width = 7 }
+) | Out-Host

@@ -211,7 +211,12 @@ public static class FitCheck
 
         row.MeasuredRuns = same.Length;
         row.MeasuredPeakRssBytes = Median(same.Select(r => (double?)r.PeakRssBytes)) is double rss ? (long)rss : null;
-        row.PeakRssErrorPercent = row.MeasuredPeakRssBytes is long m && m > 0 ? 100.0 * (row.PredictedPeakRssBytes - m) / m : null;
+        // The prediction assumes a prompt that fills a micro-batch; runs with a shorter prompt (and no deeper context)
+        // touch that share of the compute activations, so they are compared with the prediction for what they ran.
+        int fullBatch = Math.Max(1, Math.Min(MemoryModel.MicroBatch, row.ContextSize));
+        int ran = same.Length == 0 ? fullBatch : (int)Math.Min(fullBatch, same.Max(r => Math.Max(r.PromptTokens, r.DepthTokens)));
+        row.PredictedPeakRssForRunsBytes = row.PredictedPeakRssBytes - row.PredictedComputeBytes + row.PredictedComputeBytes * ran / fullBatch;
+        row.PeakRssErrorPercent = row.MeasuredPeakRssBytes is long m && m > 0 ? 100.0 * (row.PredictedPeakRssForRunsBytes.Value - m) / m : null;
         row.MeasuredDecodeTokensPerSecond = Median(same.Select(r => r.DecodeTokensPerSecond));
         row.MeasuredJoulesPerToken = Median(same.Select(r => r.JoulesPerToken));
     }

@@ -49,6 +49,8 @@ public sealed class FitPrediction
 
     public int? MeasuredRuns { get; set; }
     public long? MeasuredPeakRssBytes { get; set; }
+    /// <summary>The prediction for the measured runs' own prompt length (a shorter prompt touches less of the compute buffer).</summary>
+    public long? PredictedPeakRssForRunsBytes { get; set; }
     public double? PeakRssErrorPercent { get; set; }
     public double? MeasuredDecodeTokensPerSecond { get; set; }
     public double? MeasuredJoulesPerToken { get; set; }

@@ -150,7 +150,7 @@ public sealed class FitPredictionTests
         string results = folder.File("r.jsonl");
         InferenceResult Run(int context, long rss, double rate, bool warmup = false) => new()
         {
-            ModelName = "synthetic-tiny", Quantization = "Q4_0", ContextSize = context, PeakRssBytes = rss, DecodeTokensPerSecond = rate, Warmup = warmup,
+            ModelName = "synthetic-tiny", Quantization = "Q4_0", ContextSize = context, PromptTokens = 512, PeakRssBytes = rss, DecodeTokensPerSecond = rate, Warmup = warmup,
         };
         using (var writer = new StreamWriter(results))
         {
@@ -163,7 +163,26 @@ public sealed class FitPredictionTests
         Assert.Equal(55_000_000, row.MeasuredPeakRssBytes);
         Assert.Equal(20, row.MeasuredDecodeTokensPerSecond);
         Assert.Null(row.MeasuredJoulesPerToken);
+        Assert.Equal(row.PredictedPeakRssBytes, row.PredictedPeakRssForRunsBytes);
         Assert.Equal(100.0 * (row.PredictedPeakRssBytes - 55_000_000) / 55_000_000, row.PeakRssErrorPercent!.Value, 9);
+    }
+
+    [Fact]
+    public void RunsWithAShortPromptAreComparedWithThePredictionForTheirPrompt()
+    {
+        using var folder = new TempFolder();
+        string results = folder.File("r.jsonl");
+        using (var writer = new StreamWriter(results))
+        {
+            ResultFiles.WriteJsonLines(new object[] { new InferenceResult { ModelName = "synthetic-tiny", Quantization = "Q4_0", ContextSize = 512, PromptTokens = 64, PeakRssBytes = 50_000_000 } }, writer);
+        }
+
+        FitPrediction row = FitCheck.Predict(new FitRequest { Shape = "tiny", Quantization = "Q4_0", ContextSize = 512, Board = "Raspberry Pi 5 8GB", ResultsPaths = new[] { results } }).Single();
+
+        // 64 of a 512-token micro-batch: an eighth of the compute activations.
+        long expected = row.PredictedPeakRssBytes - row.PredictedComputeBytes + row.PredictedComputeBytes * 64 / 512;
+        Assert.Equal(expected, row.PredictedPeakRssForRunsBytes);
+        Assert.Equal(100.0 * (expected - 50_000_000) / 50_000_000, row.PeakRssErrorPercent!.Value, 9);
     }
 
     // The installed memory whose available part (after the OS reserve) is the given size.
