@@ -54,13 +54,13 @@ Invoke-EdgeBenchmark -Plan $Plan -OutputPath $OutputPath -Resume:(Test-Path -Lit
 $results = Import-EdgeResult -Path $OutputPath
 
 Write-Host '== Trade-offs: S_t = J/token / tokens/s; Front: E speed-energy, M speed-memory'
-$results | Measure-EdgeResult | Format-Table -View Tradeoffs | Out-Host
+$results | Measure-EdgeResult | Format-Table -View Tradeoffs
 
 Write-Host "== Cost: USD per million generated tokens, here and in the cloud ($RequestsPerDay req/day)"
 $price = @{}
 if ($Board) { $price.Board = $Board }
 if ($PSBoundParameters.ContainsKey('BoardPriceUsd')) { $price.BoardPriceUsd = $BoardPriceUsd }
-$results | Measure-EdgeCost @price -CloudModel $CloudModel -RequestsPerDay $RequestsPerDay | Format-Table | Out-Host
+$results | Measure-EdgeCost @price -CloudModel $CloudModel -RequestsPerDay $RequestsPerDay | Format-Table
 
 Write-Host '== Fit: predicted and measured peak memory, and the largest context that fits'
 $results | Where-Object { -not $_.Warmup } | Group-Object ModelPath, ContextSize | ForEach-Object {
@@ -74,4 +74,4 @@ $results | Where-Object { -not $_.Warmup } | Group-Object ModelPath, ContextSize
     @{ Name = 'Measured'; Expression = { if ($_.MeasuredPeakRssBytes) { '{0:0.0} MB' -f ($_.MeasuredPeakRssBytes / 1e6) } }; Alignment = 'Right'; Width = 10 }
     @{ Name = 'Error'; Expression = { if ($null -ne $_.PeakRssErrorPercent) { '{0:+0.0;-0.0} %' -f $_.PeakRssErrorPercent } }; Alignment = 'Right'; Width = 7 }
     @{ Name = 'MaxCtx'; Expression = 'MaxContextThatFits'; Width = 7 }
-) | Out-Host
+)

@@ -106,8 +106,12 @@ public static class ResultConversion
             : $"{what}, not an InferenceResult (no {listed})";
     }
 
-    // Net energy is gross minus the idle baseline: below zero when the run drew less than idle (docs/records.md).
-    private static readonly HashSet<string> MayBeNegative = new(StringComparer.Ordinal) { nameof(InferenceResult.NetEnergyJoules) };
+    // Net energy is gross minus the idle baseline: below zero when a short run drew less than the baseline's noise
+    // (docs/records.md), and so is the per-token figure made from it. Records keep them as measured; imports too.
+    private static readonly HashSet<string> MayBeNegative = new(StringComparer.Ordinal)
+    {
+        nameof(InferenceResult.NetEnergyJoules), nameof(InferenceResult.JoulesPerToken),
+    };
 
     private static bool TryConvert(Slot slot, string label, object? value, out object? converted, out string? problem)
     {

@@ -106,8 +106,9 @@ public sealed class ResultConversionTests
     [Fact]
     public void NetEnergyBelowIdleAndAllGpuLayersAreTaken()
     {
-        InferenceResult r = ResultConversion.FromFields(With(With(CsvRow(Full()), "NetEnergyJoules", "-1.5"), "GpuLayers", "-1"));
+        InferenceResult r = ResultConversion.FromFields(With(With(With(CsvRow(Full()), "NetEnergyJoules", "-1.5"), "JoulesPerToken", "-0.01"), "GpuLayers", "-1"));
         Assert.Equal(-1.5, r.NetEnergyJoules);
+        Assert.Equal(-0.01, r.JoulesPerToken); // net per token, as the run wrote it
         Assert.Equal(-1, r.GpuLayers);
     }
 
