@@ -20,6 +20,9 @@ BeforeDiscovery {
         @{ Command = 'Measure-EdgeResult'; Line = 'Measure-EdgeResult r.jsonl'; Word = 'DecodeTokensPerSecondMed'; Property = 'DecodeTokensPerSecondMedian' }
         @{ Command = 'New-EdgeSyntheticModel'; Line = 'New-EdgeSyntheticModel -OutputPath m.gguf'; Word = 'ParameterC'; Property = 'ParameterCount' }
         @{ Command = 'Test-EdgeBudget'; Line = 'Test-EdgeBudget b.yaml -Path r.jsonl'; Word = 'Pass'; Property = 'Passed' }
+        @{ Command = 'Measure-EdgeCost'; Line = 'Measure-EdgeCost r.jsonl -BoardPriceUsd 80'; Word = 'DeviceUsdPerMillionO'; Property = 'DeviceUsdPerMillionOutputTokens' }
+        @{ Command = 'Test-EdgeFit'; Line = 'Test-EdgeFit -Shape tiny -Quantization Q4_0 -ContextSize 512'; Word = 'PredictedPeakR'; Property = 'PredictedPeakRssBytes' }
+        @{ Command = 'Test-EdgePrompt'; Line = 'Test-EdgePrompt -Model m.gguf -Suite s.yaml'; Word = 'PromptI'; Property = 'PromptId' }
     )
     $script:consumers = @(
         @{ Consumer = 'Sort-Object'; Template = '{0} | Sort-Object {1}' }

@@ -34,6 +34,7 @@ public sealed class MeasureEdgeCostCommand : EdgeLmCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BoardCompleter))]
     public string? Board { get; set; }
 
     [Parameter]
