@@ -181,7 +181,12 @@ internal static class Opt
             string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
             if (!parse(text, out T value))
             {
-                result.AddError($"{name} must be {what}, not '{text}'{Why(text)}");
+                // Digits only, yet no value of the type: beyond its range, which is what to say (not "not a whole number").
+                bool digits = text.Length > 0 && text.TrimStart('+', '-').Length > 0 && text.TrimStart('+', '-').All(char.IsAsciiDigit);
+                result.AddError(digits
+                    ? text.StartsWith('-') ? $"{name} must be at least {Invariant(min)}, not {text}"
+                        : $"{name} must be at most {Invariant(max)}, not {text}{(overMax is null ? string.Empty : $": {overMax}")}"
+                    : $"{name} must be {what}, not '{text}'{Why(text)}");
                 return null;
             }
 
