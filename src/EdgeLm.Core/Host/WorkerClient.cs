@@ -241,6 +241,8 @@ internal sealed class WorkerClient : IDisposable
     {
         _process.WaitForExit(5000);
         int exitCode = _process.HasExited ? _process.ExitCode : -1;
+        // The log reader may still hold the dying process's last lines (the ones that say why): let it reach the end.
+        _logReader.Join(TimeSpan.FromSeconds(2));
         string[] last;
         lock (_log)
         {
