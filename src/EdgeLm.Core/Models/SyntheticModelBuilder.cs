@@ -84,6 +84,17 @@ public static class SyntheticModelBuilder
         });
     }
 
+    /// <summary>The start of general.description in every model EdgeLm writes with random weights (see <see cref="Describe"/>).</summary>
+    internal const string DescriptionMark = "EdgeLm synthetic ";
+
+    /// <summary>
+    /// Whether <paramref name="file"/> is one of EdgeLm's random-weight models (or quantized from one: llama.cpp's
+    /// quantizer copies the metadata): its description starts with <see cref="DescriptionMark"/> and its name with "synthetic-".
+    /// </summary>
+    internal static bool IsSynthetic(GgufFile file) =>
+        file.GetString("general.description")?.StartsWith(DescriptionMark, StringComparison.Ordinal) == true
+        && file.GetString("general.name")?.StartsWith("synthetic-", StringComparison.Ordinal) == true;
+
     internal static GgufWriter Describe(SyntheticShape shape, GgmlType weightType, int fileType, ulong seed)
     {
         var (tokens, scores, types) = SyntheticVocabulary.Build(shape.VocabularySize);
@@ -92,7 +103,7 @@ public static class SyntheticModelBuilder
         w.Add("general.architecture", arch)
          .Add("general.type", "model")
          .Add("general.name", $"synthetic-{shape.Name}")
-         .Add("general.description", $"EdgeLm synthetic {shape.Name}: random weights (seed {seed}), real dimensions; for speed, memory and energy, not quality")
+         .Add("general.description", $"{DescriptionMark}{shape.Name}: random weights (seed {seed}), real dimensions; for speed, memory and energy, not quality")
          .AddUInt32("general.file_type", (uint)fileType)
          .AddUInt32("general.quantization_version", 2)
          .AddUInt32($"{arch}.context_length", (uint)shape.ContextLength)

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using EdgeLm.Core.Host;
+using EdgeLm.Core.Perplexity;
+
+namespace EdgeLm.Cli.Commands;
+
+/// <summary>edgelm quality (Measure-EdgeQuality): perplexity over a text, as llama-perplexity computes it.</summary>
+internal static class QualityCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var model = Opt.Text("--model", "The GGUF model to score.", "PATH", required: true);
+        var text = Opt.Text("--text", "A UTF-8 text file of at least twice the context in tokens (llama-perplexity's -f).", "PATH", required: true);
+        var contextSize = Opt.Int("--context", "Tokens per chunk (llama-perplexity's -c); the second half of each chunk is scored.",
+            min: QualitySettings.MinContextSize, max: QualitySettings.MaxContextSize).WithDefault(QualitySettings.DefaultContextSize);
+        var chunks = Opt.Int("--chunks", "Score at most this many chunks (default: every whole chunk of the text).", min: 1);
+        var threads = Opt.Int("--threads", "llama.cpp threads (default: the physical cores).", min: 1);
+        var command = new Command("quality", "Perplexity of a model over a text, exactly as llama-perplexity of the same llama.cpp release computes it.")
+        {
+            model, text, contextSize, chunks, threads,
+        };
+        command.SetAction(parse =>
+        {
+            CommandContext c = CommandContext.Of(parse, globals);
+            var settings = new QualitySettings
+            {
+                ModelPath = parse.GetValue(model)!,
+                TextPath = parse.GetValue(text)!,
+                ContextSize = parse.GetValue(contextSize)!.Value,
+                Chunks = parse.GetValue(chunks),
+                Threads = parse.GetValue(threads),
+                NativeDirectory = c.NativeDirectory,
+            };
+            IProgress<double>? progress = c.Progress("scoring perplexity");
+            QualityResult result = ModelQuality.Measure(settings, InferCommand.CurrentProcessWorker(), c.Log,
+                (done, all) => progress?.Report(all == 0 ? 0 : (double)done / all), c.Cancellation);
+            c.ClearProgress();
+            c.Printer().Print(result);
+            return 0;
+        });
+        return command;
+    }
+}

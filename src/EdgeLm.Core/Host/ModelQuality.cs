@@ -1,0 +1,76 @@
+using EdgeLm.Core.Devices;
+using EdgeLm.Core.Models;
+using EdgeLm.Core.Native;
+using EdgeLm.Core.Perplexity;
+using EdgeLm.Core.Worker;
+
+namespace EdgeLm.Core.Host;
+
+/// <summary>
+/// Measure-EdgeQuality and edgelm quality: perplexity of a model over a text, as llama-perplexity computes it. The
+/// model's header and the text are checked in the caller first; llama.cpp then runs in a worker process (as
+/// inference does), so a model that makes it abort takes only the worker down.
+/// </summary>
+public static class ModelQuality
+{
+    public static QualityResult Measure(QualitySettings settings, WorkerLaunch? worker, Action<string>? log = null,
+        Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        settings.Validate();
+        string modelPath = InputFiles.RequireRegular(settings.ModelPath, "GGUF model", "ModelNotFound");
+        GgufFile file = GgufReader.Read(modelPath);
+        Hyperparameters.Check(file);
+        ModelInfo info = ModelInspector.Describe(file);
+        QualityText text = QualityText.Read(settings.TextPath);
+        int threads = settings.Threads ?? CpuTopology.PhysicalCores();
+        WorkerLaunch launch = worker ?? throw new EdgeLmException("WorkerNotFound",
+            "found no way to start the EdgeLm worker that scores perplexity (a dotnet host for edgelm.dll, or pwsh); install the .NET 8 runtime or later");
+        cancellationToken.ThrowIfCancellationRequested();
+        string timestamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var order = new PerplexityOrder(modelPath, text.Text, settings.ContextSize, settings.Chunks, threads,
+            settings.NativeDirectory is null ? null : Path.GetFullPath(settings.NativeDirectory));
+        PerplexityMeasurement measured;
+        WorkerHello hello;
+        try
+        {
+            using WorkerClient client = WorkerClient.Start(launch, order.NativeDirectory, log, cancellationToken);
+            hello = client.Hello;
+            measured = client.Perplexity(order, p => progress?.Invoke(p.Tokens, p.MaxTokens), cancellationToken);
+        }
+        catch (EdgeLmWorkerException died) when (!cancellationToken.IsCancellationRequested)
+        {
+            string how = died.Signal ?? $"exit code {died.ExitCode}";
+            string said = " llama.cpp said: " + LlamaProblems.Quote(LlamaProblems.Select(died.LastLogLines, 4)) + ".";
+            throw new EdgeLmInvalidFileException(modelPath, "PerplexityAborted",
+                $"llama.cpp stopped ({how}) while scoring {modelPath} over {text.Path}.{said} The model passed EdgeLm's checks, so please report it with `edgelm model info` of the file");
+        }
+
+        return new QualityResult
+        {
+            Timestamp = timestamp,
+            DeviceName = DeviceIdentity.Name(),
+            HostName = Environment.MachineName,
+            ModelName = info.ModelName,
+            ModelPath = info.ModelPath,
+            ModelSha256 = ModelHashes.Sha256(modelPath),
+            Architecture = info.Architecture,
+            Quantization = info.Quantization,
+            ParameterCount = info.ParameterCount,
+            ModelBytes = info.ModelBytes,
+            SyntheticWeights = SyntheticModelBuilder.IsSynthetic(file),
+            TextPath = text.Path,
+            TextSha256 = text.Sha256,
+            TextBytes = text.Bytes,
+            TextTokens = measured.TextTokens,
+            ContextSize = measured.ContextSize,
+            BatchSize = measured.BatchSize,
+            Chunks = measured.Chunks,
+            Threads = measured.Threads,
+            Backend = hello.Backend,
+            LlamaVersion = hello.LlamaVersion,
+            Perplexity = measured.Perplexity,
+            PerplexityUncertainty = measured.Uncertainty,
+            TokensScored = measured.TokensScored,
+        };
+    }
+}
