@@ -30,6 +30,7 @@ public sealed class TwinTests
         ["Compare-EdgeResult"] = "compare",
         ["Test-EdgeBudget"] = "budget",
         ["Measure-EdgeCost"] = "cost",
+        ["Measure-EdgeQuality"] = "quality",
         ["Export-EdgeResult"] = "export",
         ["Import-EdgeResult"] = "export",
     };
@@ -56,6 +57,8 @@ public sealed class TwinTests
         [("Test-EdgeBudget", "Path")] = "--in",
         [("Measure-EdgeCost", "Path")] = "--in",
         [("Measure-EdgeCost", "CloudPricePath")] = "--cloud-prices",
+        [("Measure-EdgeQuality", "Path")] = "--model",
+        [("Measure-EdgeQuality", "TextPath")] = "--text",
         [("Import-EdgeResult", "Path")] = "--in",
         [("Export-EdgeResult", "Path")] = "--out",
         [("Export-EdgeResult", "Format")] = "--to",
@@ -68,6 +71,7 @@ public sealed class TwinTests
         [("*", "InputObject")] = "pipeline input; edgelm reads results files (--in) instead",
         [("Get-EdgeModel", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
         [("Convert-EdgeModel", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
+        [("Measure-EdgeQuality", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
         [("Export-EdgeResult", "PassThru")] = "writes the file's FileInfo to the pipeline; edgelm has no objects to pass on",
     };
 
@@ -180,7 +184,7 @@ public sealed class TwinTests
         Assert.All(root.Options, o => Assert.True(o.Recursive, $"{o.Name} is on the root but does not reach the commands"));
 
         // --native-dir is -NativeLibraryPath: every cmdlet that loads llama.cpp has it.
-        string[] loadLlama = { "Invoke-EdgeInference", "Invoke-EdgeBenchmark", "New-EdgeSyntheticModel", "Convert-EdgeModel", "Get-DeviceProfile" };
+        string[] loadLlama = { "Invoke-EdgeInference", "Invoke-EdgeBenchmark", "New-EdgeSyntheticModel", "Convert-EdgeModel", "Get-DeviceProfile", "Measure-EdgeQuality" };
         Assert.All(loadLlama, c => Assert.Contains(Shipped.Value.Single(s => s.Name == c).Parameters, p => p.Name == "NativeLibraryPath"));
     }
 
