@@ -15,9 +15,11 @@ internal static class QualityCommand
             min: QualitySettings.MinContextSize, max: QualitySettings.MaxContextSize).WithDefault(QualitySettings.DefaultContextSize);
         var chunks = Opt.Int("--chunks", "Score at most this many chunks (default: every whole chunk of the text).", min: 1);
         var threads = Opt.Int("--threads", "llama.cpp threads (default: the physical cores).", min: 1);
+        var saveLogits = Opt.Text("--save-logits", "Save this model's log-probabilities (llama-perplexity's --kl-divergence-base format) as a reference for other quantizations.", "PATH");
+        var referenceLogits = Opt.Text("--reference-logits", "A reference's saved log-probabilities: adds KL divergence, Δp, same-top-token and the perplexity ratio.", "PATH");
         var command = new Command("quality", "Perplexity of a model over a text, exactly as llama-perplexity of the same llama.cpp release computes it.")
         {
-            model, text, contextSize, chunks, threads,
+            model, text, contextSize, chunks, threads, saveLogits, referenceLogits,
         };
         command.SetAction(parse =>
         {
@@ -30,6 +32,8 @@ internal static class QualityCommand
                 Chunks = parse.GetValue(chunks),
                 Threads = parse.GetValue(threads),
                 NativeDirectory = c.NativeDirectory,
+                SaveLogitsPath = parse.GetValue(saveLogits),
+                ReferenceLogitsPath = parse.GetValue(referenceLogits),
             };
             IProgress<double>? progress = c.Progress("scoring perplexity");
             QualityResult result = ModelQuality.Measure(settings, InferCommand.CurrentProcessWorker(), c.Log,

@@ -41,6 +41,14 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    public string? SaveLogitsPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ReferenceLogitsPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
     public string? NativeLibraryPath { get; set; }
 
     protected override void ProcessRecord()
@@ -48,6 +56,8 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
         bool literal = ParameterSetName == LiteralPathSet;
         string text = ResolveFileSystemPath(TextPath, nameof(TextPath));
         string? nativeDirectory = NativeLibraryPath is null ? null : ResolveFileSystemPath(NativeLibraryPath, nameof(NativeLibraryPath));
+        string? save = SaveLogitsPath is null ? null : ResolveFileSystemPath(SaveLogitsPath, nameof(SaveLogitsPath));
+        string? reference = ReferenceLogitsPath is null ? null : ResolveFileSystemPath(ReferenceLogitsPath, nameof(ReferenceLogitsPath));
         foreach (string model in ResolveInputPaths(literal ? LiteralPath : Path, literal))
         {
             var settings = new QualitySettings
@@ -58,6 +68,8 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
                 Chunks = IsBound(nameof(Chunks)) ? Chunks : null,
                 Threads = IsBound(nameof(Threads)) ? Threads : null,
                 NativeDirectory = nativeDirectory,
+                SaveLogitsPath = save,
+                ReferenceLogitsPath = reference,
             };
             WriteVerbose($"Scoring {model} over {text} in chunks of {ContextSize} tokens");
             RunForItem(model, call =>

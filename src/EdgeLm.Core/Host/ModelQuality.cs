@@ -27,8 +27,19 @@ public static class ModelQuality
             "found no way to start the EdgeLm worker that scores perplexity (a dotnet host for edgelm.dll, or pwsh); install the .NET 8 runtime or later");
         cancellationToken.ThrowIfCancellationRequested();
         string timestamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        string? reference = settings.ReferenceLogitsPath is null ? null
+            : InputFiles.RequireRegular(settings.ReferenceLogitsPath, "reference logits file", "ReferenceLogitsNotFound");
+        string? save = settings.SaveLogitsPath is null ? null : Path.GetFullPath(settings.SaveLogitsPath);
+        if (save is not null && !Directory.Exists(Path.GetDirectoryName(save)))
+        {
+            throw new EdgeLmArgumentException("SaveLogitsFolderMissing", $"the folder of {save} does not exist; create it first or save elsewhere");
+        }
+
+        // Written beside the target under a temporary name and moved into place when complete, so a failed run never
+        // leaves a partial reference under the real name.
+        string? temporary = save is null ? null : OutputFiles.TemporaryBeside(save);
         var order = new PerplexityOrder(modelPath, text.Text, settings.ContextSize, settings.Chunks, threads,
-            settings.NativeDirectory is null ? null : Path.GetFullPath(settings.NativeDirectory));
+            settings.NativeDirectory is null ? null : Path.GetFullPath(settings.NativeDirectory), temporary, reference);
         PerplexityMeasurement measured;
         WorkerHello hello;
         try
@@ -36,6 +47,10 @@ public static class ModelQuality
             using WorkerClient client = WorkerClient.Start(launch, order.NativeDirectory, log, cancellationToken);
             hello = client.Hello;
             measured = client.Perplexity(order, p => progress?.Invoke(p.Tokens, p.MaxTokens), cancellationToken);
+            if (temporary is not null)
+            {
+                File.Move(temporary, save!, overwrite: true);
+            }
         }
         catch (EdgeLmWorkerException died) when (!cancellationToken.IsCancellationRequested)
         {
@@ -44,6 +59,15 @@ public static class ModelQuality
             throw new EdgeLmInvalidFileException(modelPath, "PerplexityAborted",
                 $"llama.cpp stopped ({how}) while scoring {modelPath} over {text.Path}.{said} The model passed EdgeLm's checks, so please report it with `edgelm model info` of the file");
         }
+        finally
+        {
+            if (temporary is not null)
+            {
+                File.Delete(temporary);
+            }
+        }
+
+        KlDivergenceFigures? k = measured.Reference;
 
         return new QualityResult
         {
@@ -71,6 +95,22 @@ public static class ModelQuality
             Perplexity = measured.Perplexity,
             PerplexityUncertainty = measured.Uncertainty,
             TokensScored = measured.TokensScored,
+            SavedLogitsPath = save,
+            ReferenceLogitsPath = reference,
+            ReferencePerplexity = k?.ReferencePerplexity,
+            PerplexityRatio = k?.PerplexityRatio,
+            PerplexityRatioUncertainty = k?.PerplexityRatioUncertainty,
+            KlDivergenceMean = k?.KlDivergenceMean,
+            KlDivergenceUncertainty = k?.KlDivergenceUncertainty,
+            KlDivergenceMedian = k?.KlDivergenceMedian,
+            KlDivergenceP99 = k?.KlDivergenceP99,
+            KlDivergenceMax = k?.KlDivergenceMax,
+            DeltaPMeanPercent = k?.DeltaPMeanPercent,
+            DeltaPUncertaintyPercent = k?.DeltaPUncertaintyPercent,
+            DeltaPRmsPercent = k?.DeltaPRmsPercent,
+            DeltaPRmsUncertaintyPercent = k?.DeltaPRmsUncertaintyPercent,
+            SameTopPercent = k?.SameTopPercent,
+            SameTopUncertaintyPercent = k?.SameTopUncertaintyPercent,
         };
     }
 }

@@ -7,11 +7,11 @@ namespace EdgeLm.Core.Perplexity;
 /// newline removed as llama-perplexity's -f does), the context, at most how many chunks, and the threads.
 /// </summary>
 internal sealed record PerplexityOrder(string ModelPath, string Text, int ContextSize, int? Chunks, int Threads,
-    string? NativeDirectory = null);
+    string? NativeDirectory = null, string? SaveLogitsPath = null, string? ReferenceLogitsPath = null);
 
 /// <summary>The worker's figures for one text (figures only; the host builds the <see cref="QualityResult"/>).</summary>
 internal sealed record PerplexityMeasurement(double Perplexity, double Uncertainty, int TokensScored, int TextTokens,
-    int Chunks, int ContextSize, int BatchSize, int Threads, bool AddsBos, int VocabularySize);
+    int Chunks, int ContextSize, int BatchSize, int Threads, bool AddsBos, int VocabularySize, KlDivergenceFigures? Reference = null);
 
 /// <summary>
 /// Perplexity over a text exactly as llama-perplexity computes it (see <see cref="PerplexityChunks"/> and
@@ -42,6 +42,18 @@ internal static class PerplexityScorer
         }
 
         int chunks = PerplexityChunks.Count(tokens.Length, n, order.Chunks);
+        int vocabulary = model.VocabularySize;
+        int rowLength = LogitsFile.RowLength(vocabulary);
+        int scored = PerplexityChunks.ScoredPerChunk(n);
+        using FileStream? reference = order.ReferenceLogitsPath is null ? null : OpenReference(order, tokens, n, vocabulary, ref chunks);
+        using FileStream? save = order.SaveLogitsPath is null ? null
+            : new FileStream(order.SaveLogitsPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        if (save is not null)
+        {
+            LogitsFile.WriteHeader(save, n, vocabulary, chunks, tokens);
+        }
+        ushort[]? rows = reference is null && save is null ? null : new ushort[scored * rowLength];
+        KlDivergenceAccumulator? kld = reference is null ? null : new KlDivergenceAccumulator();
         bool addBos = model.AddsBos;
         int bos = model.Bos;
         int first = PerplexityChunks.First(n);
@@ -55,17 +67,82 @@ internal static class PerplexityScorer
             context.ClearMemory();
             int[] input = PerplexityChunks.ChunkTokens(tokens, chunk, n, addBos, bos);
             context.DecodeWithOutputs(input, first, cancellationToken);
+            if (reference is not null)
+            {
+                LogitsFile.ReadChunk(reference, rows);
+            }
+
             int start = chunk * n;
             for (int i = first; i < n - 1; i++)
             {
                 // The original text's token is the target, also where position 0 was replaced by BOS (never scored).
-                sums.Add(context.LogitsAt(i), tokens[start + i + 1]);
+                ReadOnlySpan<float> logits = context.LogitsAt(i);
+                int target = tokens[start + i + 1];
+                sums.Add(logits, target);
+                Span<ushort> row = rows is null ? default : rows.AsSpan((i - first) * rowLength, rowLength);
+                if (kld is not null)
+                {
+                    kld.Add(logits, row, target);
+                }
+                else if (save is not null)
+                {
+                    LogitsFile.Quantize(logits, row);
+                }
+            }
+
+            if (save is not null)
+            {
+                LogitsFile.WriteChunk(save, rows);
             }
 
             progress?.Invoke(chunk + 1, chunks);
         }
 
+        save?.Flush(flushToDisk: true);
         return new PerplexityMeasurement(sums.Perplexity, sums.Uncertainty, sums.Count, tokens.Length, chunks, n, n,
-            order.Threads, addBos, model.VocabularySize);
+            order.Threads, addBos, vocabulary, kld?.Figures());
+    }
+
+    /// <summary>
+    /// Opens the reference's logits and checks they were computed over this very evaluation: the same context, the same
+    /// vocabulary size, and the same tokens (the text tokenized the same way) in every chunk compared; only as many
+    /// chunks as both have are compared.
+    /// </summary>
+    private static FileStream OpenReference(PerplexityOrder order, int[] tokens, int n, int vocabulary, ref int chunks)
+    {
+        string path = order.ReferenceLogitsPath!;
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        try
+        {
+            (int context, int referenceVocabulary, int referenceChunks, int[] referenceTokens) = LogitsFile.ReadHeader(stream, path);
+            if (context != n)
+            {
+                throw new EdgeLmArgumentException("ReferenceContextDiffers",
+                    $"{path} was computed with a context of {context} tokens, this run uses {n}; use --context {context} (-ContextSize {context})");
+            }
+
+            if (referenceVocabulary != vocabulary)
+            {
+                throw new EdgeLmArgumentException("ReferenceVocabularyDiffers",
+                    $"{path} holds log-probabilities over {referenceVocabulary} tokens, {order.ModelPath} has {vocabulary}: KL divergence needs the same tokenizer (quantizations of one model)");
+            }
+
+            chunks = Math.Min(chunks, referenceChunks);
+            for (int i = 0; i < chunks * n; i++)
+            {
+                if (referenceTokens[i] != tokens[i])
+                {
+                    throw new EdgeLmArgumentException("ReferenceTextDiffers",
+                        $"{path} was computed over other tokens (token {i} is {referenceTokens[i]} there, {tokens[i]} here): use the same text, and a model with the same tokenizer");
+                }
+            }
+
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 }

@@ -26,6 +26,10 @@ public sealed record QualitySettings
     /// <summary>Threads for llama.cpp (default: the physical cores).</summary>
     public int? Threads { get; init; }
     public string? NativeDirectory { get; init; }
+    /// <summary>Where to write this model's log-probabilities (llama-perplexity's format, see LogitsFile) as a reference for others.</summary>
+    public string? SaveLogitsPath { get; init; }
+    /// <summary>A reference's saved log-probabilities: KL divergence, Δp and same-top figures against it.</summary>
+    public string? ReferenceLogitsPath { get; init; }
 
     public void Validate()
     {
@@ -34,6 +38,9 @@ public sealed record QualitySettings
         Require(ContextSize is >= MinContextSize and <= MaxContextSize, "ContextOutOfRange",
             $"a context of {ContextSize} tokens is outside {MinContextSize}..{MaxContextSize}; llama-perplexity's default is {DefaultContextSize}");
         Require(Chunks is null or >= 1, "ChunksOutOfRange", $"chunks must be at least 1, not {Chunks}; leave it out to score every whole chunk");
+        Require(SaveLogitsPath is null || ReferenceLogitsPath is null
+                || Path.GetFullPath(SaveLogitsPath) != Path.GetFullPath(ReferenceLogitsPath), "SaveOverReference",
+            $"--save-logits and --reference-logits name the same file, {ReferenceLogitsPath}; the reference would be overwritten while it is read");
         Require(Threads is null or >= 1, "ThreadsOutOfRange", $"threads must be at least 1, not {Threads}");
     }
 

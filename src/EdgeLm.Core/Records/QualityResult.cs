@@ -48,4 +48,23 @@ public sealed class QualityResult
     public double PerplexityUncertainty { get; set; }
     /// <summary>Tokens scored: the second half of each chunk but its last position, ContextSize - 1 - ContextSize/2 per chunk.</summary>
     public int TokensScored { get; set; }
+
+    // Against a reference (-ReferenceLogitsPath); null without one. llama-perplexity --kl-divergence's figures.
+    /// <summary>Where this run saved its log-probabilities (-SaveLogitsPath), for later runs to compare against; null when not saved.</summary>
+    public string? SavedLogitsPath { get; set; }
+    public string? ReferenceLogitsPath { get; set; }
+    public double? ReferencePerplexity { get; set; }
+    public double? PerplexityRatio { get; set; }
+    public double? PerplexityRatioUncertainty { get; set; }
+    public double? KlDivergenceMean { get; set; }
+    public double? KlDivergenceUncertainty { get; set; }
+    public double? KlDivergenceMedian { get; set; }
+    public double? KlDivergenceP99 { get; set; }
+    public double? KlDivergenceMax { get; set; }
+    public double? DeltaPMeanPercent { get; set; }
+    public double? DeltaPUncertaintyPercent { get; set; }
+    public double? DeltaPRmsPercent { get; set; }
+    public double? DeltaPRmsUncertaintyPercent { get; set; }
+    public double? SameTopPercent { get; set; }
+    public double? SameTopUncertaintyPercent { get; set; }
 }

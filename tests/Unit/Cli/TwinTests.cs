@@ -59,6 +59,8 @@ public sealed class TwinTests
         [("Measure-EdgeCost", "CloudPricePath")] = "--cloud-prices",
         [("Measure-EdgeQuality", "Path")] = "--model",
         [("Measure-EdgeQuality", "TextPath")] = "--text",
+        [("Measure-EdgeQuality", "SaveLogitsPath")] = "--save-logits",
+        [("Measure-EdgeQuality", "ReferenceLogitsPath")] = "--reference-logits",
         [("Import-EdgeResult", "Path")] = "--in",
         [("Export-EdgeResult", "Path")] = "--out",
         [("Export-EdgeResult", "Format")] = "--to",
