@@ -31,6 +31,23 @@ Describe 'Measure-EdgeQuality' {
         $again.Perplexity | Should -Be $r.Perplexity
     }
 
+    It 'saves log-probabilities and measures a quantization against them' {
+        $logits = Join-Path $TestDrive 'q8.logits'
+        $saved = Measure-EdgeQuality -LiteralPath $model -TextPath $text -ContextSize 32 -Chunks 2 -Threads 1 -SaveLogitsPath $logits -ErrorAction Stop
+        $saved.SavedLogitsPath | Should -Be $logits
+        $saved.KlDivergenceMean | Should -BeNullOrEmpty
+        $q4 = Join-Path $TestDrive 'tiny-q4.gguf'
+        $null = Convert-EdgeModel -LiteralPath $model -Quantization Q4_0 -OutputPath $q4 -ErrorAction Stop
+        $r = Measure-EdgeQuality -LiteralPath $q4 -TextPath $text -ContextSize 32 -Threads 1 -ReferenceLogitsPath $logits -ErrorAction Stop
+        $r.Chunks | Should -Be 2
+        $r.ReferenceLogitsPath | Should -Be $logits
+        $r.ReferencePerplexity | Should -BeGreaterThan ($saved.Perplexity * 0.999)
+        $r.ReferencePerplexity | Should -BeLessThan ($saved.Perplexity * 1.001)
+        $r.KlDivergenceMean | Should -BeGreaterThan 0
+        $r.KlDivergenceMax | Should -BeGreaterOrEqual $r.KlDivergenceP99
+        $r.SameTopPercent | Should -BeGreaterThan 0
+    }
+
     It 'refuses a FIFO as the text with an ErrorRecord naming it' {
         $fifo = Join-Path $TestDrive 'pipe'
         & mkfifo $fifo
