@@ -16,10 +16,11 @@ internal static class QualityCommand
         var chunks = Opt.Int("--chunks", "Score at most this many chunks (default: every whole chunk of the text).", min: 1);
         var threads = Opt.Int("--threads", "llama.cpp threads (default: the physical cores).", min: 1);
         var saveLogits = Opt.Text("--save-logits", "Save this model's log-probabilities (llama-perplexity's --kl-divergence-base format) as a reference for other quantizations.", "PATH");
+        var referenceModel = Opt.Text("--reference-model", "A reference model (the F16 or Q8_0 of the same model) scored first in the same call; the same figures as --reference-logits.", "PATH");
         var referenceLogits = Opt.Text("--reference-logits", "A reference's saved log-probabilities: adds KL divergence, Δp, same-top-token and the perplexity ratio.", "PATH");
         var command = new Command("quality", "Perplexity of a model over a text, exactly as llama-perplexity of the same llama.cpp release computes it.")
         {
-            model, text, contextSize, chunks, threads, saveLogits, referenceLogits,
+            model, text, contextSize, chunks, threads, saveLogits, referenceLogits, referenceModel,
         };
         command.SetAction(parse =>
         {
@@ -34,6 +35,7 @@ internal static class QualityCommand
                 NativeDirectory = c.NativeDirectory,
                 SaveLogitsPath = parse.GetValue(saveLogits),
                 ReferenceLogitsPath = parse.GetValue(referenceLogits),
+                ReferenceModelPath = parse.GetValue(referenceModel),
             };
             IProgress<double>? progress = c.Progress("scoring perplexity");
             QualityResult result = ModelQuality.Measure(settings, InferCommand.CurrentProcessWorker(), c.Log,

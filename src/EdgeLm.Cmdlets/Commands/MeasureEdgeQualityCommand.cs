@@ -49,6 +49,10 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    public string? ReferenceModelPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
     public string? NativeLibraryPath { get; set; }
 
     protected override void ProcessRecord()
@@ -58,6 +62,7 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
         string? nativeDirectory = NativeLibraryPath is null ? null : ResolveFileSystemPath(NativeLibraryPath, nameof(NativeLibraryPath));
         string? save = SaveLogitsPath is null ? null : ResolveFileSystemPath(SaveLogitsPath, nameof(SaveLogitsPath));
         string? reference = ReferenceLogitsPath is null ? null : ResolveFileSystemPath(ReferenceLogitsPath, nameof(ReferenceLogitsPath));
+        string? referenceModel = ReferenceModelPath is null ? null : ResolveFileSystemPath(ReferenceModelPath, nameof(ReferenceModelPath));
         foreach (string model in ResolveInputPaths(literal ? LiteralPath : Path, literal))
         {
             var settings = new QualitySettings
@@ -70,6 +75,7 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
                 NativeDirectory = nativeDirectory,
                 SaveLogitsPath = save,
                 ReferenceLogitsPath = reference,
+                ReferenceModelPath = referenceModel,
             };
             WriteVerbose($"Scoring {model} over {text} in chunks of {ContextSize} tokens");
             RunForItem(model, call =>

@@ -29,6 +29,15 @@ public static class ModelQuality
         string timestamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
         string? reference = settings.ReferenceLogitsPath is null ? null
             : InputFiles.RequireRegular(settings.ReferenceLogitsPath, "reference logits file", "ReferenceLogitsNotFound");
+        GgufFile? referenceFile = null;
+        string? referenceModel = null;
+        if (settings.ReferenceModelPath is not null)
+        {
+            referenceModel = InputFiles.RequireRegular(settings.ReferenceModelPath, "GGUF reference model", "ModelNotFound");
+            referenceFile = GgufReader.Read(referenceModel);
+            Hyperparameters.Check(referenceFile);
+        }
+
         string? save = settings.SaveLogitsPath is null ? null : Path.GetFullPath(settings.SaveLogitsPath);
         if (save is not null && !Directory.Exists(Path.GetDirectoryName(save)))
         {
@@ -38,6 +47,10 @@ public static class ModelQuality
         // Written beside the target under a temporary name and moved into place when complete, so a failed run never
         // leaves a partial reference under the real name.
         string? temporary = save is null ? null : OutputFiles.TemporaryBeside(save);
+        // A reference model's log-probabilities go to a temporary file, deleted after the comparison.
+        string? referenceLogits = referenceModel is null ? null
+            : Path.Combine(Path.GetTempPath(), $"edgelm-reference-{Environment.ProcessId}-{Guid.NewGuid():N}.logits");
+        reference ??= referenceLogits;
         var order = new PerplexityOrder(modelPath, text.Text, settings.ContextSize, settings.Chunks, threads,
             settings.NativeDirectory is null ? null : Path.GetFullPath(settings.NativeDirectory), temporary, reference);
         PerplexityMeasurement measured;
@@ -46,7 +59,14 @@ public static class ModelQuality
         {
             using WorkerClient client = WorkerClient.Start(launch, order.NativeDirectory, log, cancellationToken);
             hello = client.Hello;
-            measured = client.Perplexity(order, p => progress?.Invoke(p.Tokens, p.MaxTokens), cancellationToken);
+            if (referenceModel is not null)
+            {
+                client.Perplexity(order with { ModelPath = referenceModel, SaveLogitsPath = referenceLogits, ReferenceLogitsPath = null },
+                    p => progress?.Invoke(p.Tokens, 2 * p.MaxTokens), cancellationToken);
+            }
+
+            int offset = referenceModel is null ? 0 : 1;
+            measured = client.Perplexity(order, p => progress?.Invoke(p.Tokens + offset * p.MaxTokens, (1 + offset) * p.MaxTokens), cancellationToken);
             if (temporary is not null)
             {
                 File.Move(temporary, save!, overwrite: true);
@@ -64,6 +84,11 @@ public static class ModelQuality
             if (temporary is not null)
             {
                 File.Delete(temporary);
+            }
+
+            if (referenceLogits is not null)
+            {
+                File.Delete(referenceLogits);
             }
         }
 
@@ -96,7 +121,11 @@ public static class ModelQuality
             PerplexityUncertainty = measured.Uncertainty,
             TokensScored = measured.TokensScored,
             SavedLogitsPath = save,
-            ReferenceLogitsPath = reference,
+            ReferenceLogitsPath = referenceModel is null ? reference : null,
+            ReferenceModelName = referenceFile is null ? null : ModelInspector.Describe(referenceFile).ModelName,
+            ReferenceModelPath = referenceModel,
+            ReferenceModelSha256 = referenceModel is null ? null : ModelHashes.Sha256(referenceModel),
+            ReferenceQuantization = referenceFile is null ? null : ModelInspector.Describe(referenceFile).Quantization,
             ReferencePerplexity = k?.ReferencePerplexity,
             PerplexityRatio = k?.PerplexityRatio,
             PerplexityRatioUncertainty = k?.PerplexityRatioUncertainty,

@@ -30,6 +30,8 @@ public sealed record QualitySettings
     public string? SaveLogitsPath { get; init; }
     /// <summary>A reference's saved log-probabilities: KL divergence, Δp and same-top figures against it.</summary>
     public string? ReferenceLogitsPath { get; init; }
+    /// <summary>A reference model scored in the same call (its log-probabilities saved to a temporary file, then compared).</summary>
+    public string? ReferenceModelPath { get; init; }
 
     public void Validate()
     {
@@ -41,6 +43,8 @@ public sealed record QualitySettings
         Require(SaveLogitsPath is null || ReferenceLogitsPath is null
                 || Path.GetFullPath(SaveLogitsPath) != Path.GetFullPath(ReferenceLogitsPath), "SaveOverReference",
             $"--save-logits and --reference-logits name the same file, {ReferenceLogitsPath}; the reference would be overwritten while it is read");
+        Require(ReferenceLogitsPath is null || ReferenceModelPath is null, "TwoReferences",
+            "give a reference as saved logits (--reference-logits) or as a model (--reference-model), not both");
         Require(Threads is null or >= 1, "ThreadsOutOfRange", $"threads must be at least 1, not {Threads}");
     }
 

@@ -53,6 +53,10 @@ public sealed class QualityResult
     /// <summary>Where this run saved its log-probabilities (-SaveLogitsPath), for later runs to compare against; null when not saved.</summary>
     public string? SavedLogitsPath { get; set; }
     public string? ReferenceLogitsPath { get; set; }
+    public string? ReferenceModelName { get; set; }
+    public string? ReferenceModelPath { get; set; }
+    public string? ReferenceModelSha256 { get; set; }
+    public string? ReferenceQuantization { get; set; }
     public double? ReferencePerplexity { get; set; }
     public double? PerplexityRatio { get; set; }
     public double? PerplexityRatioUncertainty { get; set; }

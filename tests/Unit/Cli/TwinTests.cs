@@ -61,6 +61,7 @@ public sealed class TwinTests
         [("Measure-EdgeQuality", "TextPath")] = "--text",
         [("Measure-EdgeQuality", "SaveLogitsPath")] = "--save-logits",
         [("Measure-EdgeQuality", "ReferenceLogitsPath")] = "--reference-logits",
+        [("Measure-EdgeQuality", "ReferenceModelPath")] = "--reference-model",
         [("Import-EdgeResult", "Path")] = "--in",
         [("Export-EdgeResult", "Path")] = "--out",
         [("Export-EdgeResult", "Format")] = "--to",

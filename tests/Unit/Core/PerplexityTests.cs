@@ -196,6 +196,22 @@ public sealed class PerplexityTests : IDisposable
     }
 
     [Fact]
+    public void AReferenceModelInTheSameCallIsIdentifiedAndCompared()
+    {
+        var run = ProcessRunner.Edgelm("quality", "--model", _tiny.Path, "--reference-model", _tiny.Path, "--text", Text, "--context", "32",
+            "--chunks", "2", "--threads", "1", "--format", "json");
+
+        Assert.True(run.Exit == 0, run.Err);
+        using JsonDocument json = JsonDocument.Parse(run.Out.Trim());
+        JsonElement r = json.RootElement;
+        Assert.Equal(r.GetProperty("ModelSha256").GetString(), r.GetProperty("ReferenceModelSha256").GetString());
+        Assert.Equal("F16", r.GetProperty("ReferenceQuantization").GetString());
+        Assert.Equal(JsonValueKind.Null, r.GetProperty("ReferenceLogitsPath").ValueKind);
+        Assert.InRange(r.GetProperty("KlDivergenceMean").GetDouble(), -1e-6, 1e-6); // itself: rounding of the saved rows only
+        Assert.Equal(100, r.GetProperty("SameTopPercent").GetDouble());
+    }
+
+    [Fact]
     public void QualityOnAFifoIsOneLineNamingIt()
     {
         string fifo = HostileText("fifo");
