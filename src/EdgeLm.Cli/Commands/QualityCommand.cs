@@ -15,12 +15,13 @@ internal static class QualityCommand
             min: QualitySettings.MinContextSize, max: QualitySettings.MaxContextSize).WithDefault(QualitySettings.DefaultContextSize);
         var chunks = Opt.Int("--chunks", "Score at most this many chunks (default: every whole chunk of the text).", min: 1);
         var threads = Opt.Int("--threads", "llama.cpp threads (default: the physical cores).", min: 1);
+        var gpuLayers = Opt.Int("--gpu-layers", "Layers offloaded to a GPU: 0 none, -1 all (needs a GPU build, --native-dir).", min: -1).WithDefault(0);
         var saveLogits = Opt.Text("--save-logits", "Save this model's log-probabilities (llama-perplexity's --kl-divergence-base format) as a reference for other quantizations.", "PATH");
         var referenceModel = Opt.Text("--reference-model", "A reference model (the F16 or Q8_0 of the same model) scored first in the same call; the same figures as --reference-logits.", "PATH");
         var referenceLogits = Opt.Text("--reference-logits", "A reference's saved log-probabilities: adds KL divergence, Δp, same-top-token and the perplexity ratio.", "PATH");
         var command = new Command("quality", "Perplexity of a model over a text, exactly as llama-perplexity of the same llama.cpp release computes it.")
         {
-            model, text, contextSize, chunks, threads, saveLogits, referenceLogits, referenceModel,
+            model, text, contextSize, chunks, threads, gpuLayers, saveLogits, referenceLogits, referenceModel,
         };
         command.SetAction(parse =>
         {
@@ -32,6 +33,7 @@ internal static class QualityCommand
                 ContextSize = parse.GetValue(contextSize)!.Value,
                 Chunks = parse.GetValue(chunks),
                 Threads = parse.GetValue(threads),
+                GpuLayers = parse.GetValue(gpuLayers) ?? 0,
                 NativeDirectory = c.NativeDirectory,
                 SaveLogitsPath = parse.GetValue(saveLogits),
                 ReferenceLogitsPath = parse.GetValue(referenceLogits),

@@ -40,6 +40,10 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
     public int Threads { get; set; }
 
     [Parameter]
+    [ValidateRange(-1, int.MaxValue)]
+    public int GpuLayers { get; set; }
+
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? SaveLogitsPath { get; set; }
 
@@ -72,6 +76,7 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
                 ContextSize = ContextSize,
                 Chunks = IsBound(nameof(Chunks)) ? Chunks : null,
                 Threads = IsBound(nameof(Threads)) ? Threads : null,
+                GpuLayers = GpuLayers,
                 NativeDirectory = nativeDirectory,
                 SaveLogitsPath = save,
                 ReferenceLogitsPath = reference,

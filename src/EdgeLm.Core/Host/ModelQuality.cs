@@ -52,7 +52,7 @@ public static class ModelQuality
             : Path.Combine(Path.GetTempPath(), $"edgelm-reference-{Environment.ProcessId}-{Guid.NewGuid():N}.logits");
         reference ??= referenceLogits;
         var order = new PerplexityOrder(modelPath, text.Text, settings.ContextSize, settings.Chunks, threads,
-            settings.NativeDirectory is null ? null : Path.GetFullPath(settings.NativeDirectory), temporary, reference);
+            settings.NativeDirectory is null ? null : Path.GetFullPath(settings.NativeDirectory), temporary, reference, settings.GpuLayers);
         PerplexityMeasurement measured;
         WorkerHello hello;
         try
@@ -115,6 +115,7 @@ public static class ModelQuality
             BatchSize = measured.BatchSize,
             Chunks = measured.Chunks,
             Threads = measured.Threads,
+            GpuLayers = settings.GpuLayers,
             Backend = hello.Backend,
             LlamaVersion = hello.LlamaVersion,
             Perplexity = measured.Perplexity,

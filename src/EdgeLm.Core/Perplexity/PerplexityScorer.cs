@@ -7,7 +7,7 @@ namespace EdgeLm.Core.Perplexity;
 /// newline removed as llama-perplexity's -f does), the context, at most how many chunks, and the threads.
 /// </summary>
 internal sealed record PerplexityOrder(string ModelPath, string Text, int ContextSize, int? Chunks, int Threads,
-    string? NativeDirectory = null, string? SaveLogitsPath = null, string? ReferenceLogitsPath = null);
+    string? NativeDirectory = null, string? SaveLogitsPath = null, string? ReferenceLogitsPath = null, int GpuLayers = 0);
 
 /// <summary>The worker's figures for one text (figures only; the host builds the <see cref="QualityResult"/>).</summary>
 internal sealed record PerplexityMeasurement(double Perplexity, double Uncertainty, int TokensScored, int TextTokens,
@@ -26,7 +26,7 @@ internal static class PerplexityScorer
     public static PerplexityMeasurement Measure(PerplexityOrder order, Action<int, int>? progress, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using LlamaModel model = LlamaModel.Load(order.ModelPath, 0, order.NativeDirectory);
+        using LlamaModel model = LlamaModel.Load(order.ModelPath, order.GpuLayers, order.NativeDirectory);
         if (model.AddsEos)
         {
             throw new EdgeLmArgumentException("PerplexityAddsEos",

@@ -23,6 +23,8 @@ public sealed record QualitySettings
     public int ContextSize { get; init; } = DefaultContextSize;
     /// <summary>At most this many chunks (default: every whole chunk of the text).</summary>
     public int? Chunks { get; init; }
+    /// <summary>Layers offloaded to a GPU: 0 none, -1 all (as in RunSettings).</summary>
+    public int GpuLayers { get; init; }
     /// <summary>Threads for llama.cpp (default: the physical cores).</summary>
     public int? Threads { get; init; }
     public string? NativeDirectory { get; init; }
@@ -45,6 +47,7 @@ public sealed record QualitySettings
             $"--save-logits and --reference-logits name the same file, {ReferenceLogitsPath}; the reference would be overwritten while it is read");
         Require(ReferenceLogitsPath is null || ReferenceModelPath is null, "TwoReferences",
             "give a reference as saved logits (--reference-logits) or as a model (--reference-model), not both");
+        Require(GpuLayers >= -1, "GpuLayersOutOfRange", $"GPU layers must be -1 (all), 0 (none) or a layer count, not {GpuLayers}");
         Require(Threads is null or >= 1, "ThreadsOutOfRange", $"threads must be at least 1, not {Threads}");
     }
 

@@ -38,6 +38,7 @@ public sealed class QualityResult
     /// <summary>Chunks of ContextSize tokens evaluated: all whole chunks of the text, or -Chunks when fewer.</summary>
     public int Chunks { get; set; }
     public int Threads { get; set; }
+    public int GpuLayers { get; set; }
     public string Backend { get; set; } = string.Empty;
     public string LlamaVersion { get; set; } = string.Empty;
 
