@@ -16,6 +16,7 @@ BeforeDiscovery {
         @{ Command = 'Import-EdgeResult'; Line = 'Import-EdgeResult r.jsonl'; Word = 'TimeToF'; Property = 'TimeToFirstTokenMs' }
         @{ Command = 'Invoke-EdgeBenchmark'; Line = 'Invoke-EdgeBenchmark -Plan p.yaml'; Word = 'DecodeTokensPerS'; Property = 'DecodeTokensPerSecond' }
         @{ Command = 'Invoke-EdgeInference'; Line = 'Invoke-EdgeInference -Model m.gguf -Prompt hi'; Word = 'DecodeTokensPerS'; Property = 'DecodeTokensPerSecond' }
+        @{ Command = 'Measure-EdgeQuality'; Line = 'Measure-EdgeQuality m.gguf t.txt'; Word = 'KlDiv'; Property = 'KlDivergenceMean' }
         @{ Command = 'Measure-EdgeEnergy'; Line = 'Measure-EdgeEnergy -Duration 1'; Word = 'NetE'; Property = 'NetEnergyJoules' }
         @{ Command = 'Measure-EdgeResult'; Line = 'Measure-EdgeResult r.jsonl'; Word = 'DecodeTokensPerSecondMed'; Property = 'DecodeTokensPerSecondMedian' }
         @{ Command = 'New-EdgeSyntheticModel'; Line = 'New-EdgeSyntheticModel -OutputPath m.gguf'; Word = 'ParameterC'; Property = 'ParameterCount' }

@@ -97,6 +97,7 @@ BeforeAll {
     }
 
     Copy-Item -LiteralPath ([IO.Path]::Combine($repoRoot, 'examples', 'budget.yaml')) -Destination $seed
+    Copy-Item -LiteralPath ([IO.Path]::Combine($repoRoot, 'examples', 'quality-text.txt')) -Destination $seed
     $fixtures = [IO.Path]::Combine($repoRoot, 'tests', 'Fixtures')
     foreach ($snapshot in @(
             @{ Name = 'pi5-snapshot'; Trees = 'devices/raspberry-pi-5-8gb', 'energy/raspberry-pi-5' }
