@@ -52,7 +52,9 @@ internal static class PerplexityScorer
         {
             LogitsFile.WriteHeader(save, n, vocabulary, chunks, tokens);
         }
-        ushort[]? rows = reference is null && save is null ? null : new ushort[scored * rowLength];
+        // One chunk of rows each (never the whole file): the reference's as read, this model's as saved.
+        ushort[]? referenceRows = reference is null ? null : new ushort[scored * rowLength];
+        ushort[]? saveRows = save is null ? null : new ushort[scored * rowLength];
         KlDivergenceAccumulator? kld = reference is null ? null : new KlDivergenceAccumulator();
         bool addBos = model.AddsBos;
         int bos = model.Bos;
@@ -69,7 +71,7 @@ internal static class PerplexityScorer
             context.DecodeWithOutputs(input, first, cancellationToken);
             if (reference is not null)
             {
-                LogitsFile.ReadChunk(reference, rows);
+                LogitsFile.ReadChunk(reference, referenceRows);
             }
 
             int start = chunk * n;
@@ -79,20 +81,20 @@ internal static class PerplexityScorer
                 ReadOnlySpan<float> logits = context.LogitsAt(i);
                 int target = tokens[start + i + 1];
                 sums.Add(logits, target);
-                Span<ushort> row = rows is null ? default : rows.AsSpan((i - first) * rowLength, rowLength);
                 if (kld is not null)
                 {
-                    kld.Add(logits, row, target);
+                    kld.Add(logits, referenceRows!.AsSpan((i - first) * rowLength, rowLength), target);
                 }
-                else if (save is not null)
+
+                if (saveRows is not null)
                 {
-                    LogitsFile.Quantize(logits, row);
+                    LogitsFile.Quantize(logits, saveRows.AsSpan((i - first) * rowLength, rowLength));
                 }
             }
 
             if (save is not null)
             {
-                LogitsFile.WriteChunk(save, rows);
+                LogitsFile.WriteChunk(save, saveRows);
             }
 
             progress?.Invoke(chunk + 1, chunks);

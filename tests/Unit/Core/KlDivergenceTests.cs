@@ -1,4 +1,5 @@
 using EdgeLm.Core;
+using EdgeLm.Core.Models;
 using EdgeLm.Core.Perplexity;
 using EdgeLm.Tests.Support;
 
@@ -107,6 +108,23 @@ public sealed class KlDivergenceTests : IDisposable
         Assert.Equal(100, f.SameTopPercent);
         Assert.Equal(1.0, f.PerplexityRatio, 3);
         Assert.Equal(first.Perplexity, f.ReferencePerplexity, first.Perplexity * 1e-3);
+    }
+
+    [Fact]
+    public void SavingWhileComparingSavesThisModelsLogitsNotTheReferences()
+    {
+        string q4 = _temp.File("tiny-q4.gguf");
+        SyntheticModelBuilder.Create(new SyntheticModelRequest { Shape = SyntheticShapes.Get("tiny"), Quantization = "Q4_0", OutputPath = q4 });
+        string reference = _temp.File("f16.logits"), both = _temp.File("q4-both.logits"), alone = _temp.File("q4-alone.logits");
+        PerplexityScorer.Measure(new PerplexityOrder(_tiny.Path, Text, 16, 2, 1, SaveLogitsPath: reference), null, CancellationToken.None);
+
+        PerplexityMeasurement compared = PerplexityScorer.Measure(
+            new PerplexityOrder(q4, Text, 16, 2, 1, SaveLogitsPath: both, ReferenceLogitsPath: reference), null, CancellationToken.None);
+        PerplexityScorer.Measure(new PerplexityOrder(q4, Text, 16, 2, 1, SaveLogitsPath: alone), null, CancellationToken.None);
+
+        Assert.True(compared.Reference!.KlDivergenceMean > 0);
+        Assert.Equal(File.ReadAllBytes(alone), File.ReadAllBytes(both));
+        Assert.NotEqual(File.ReadAllBytes(reference), File.ReadAllBytes(both));
     }
 
     [Theory]
