@@ -25,6 +25,7 @@
         'Invoke-EdgeInference'
         'Measure-EdgeEnergy'
         'Measure-EdgeCost'
+        'Measure-EdgeQuality'
         'Measure-EdgeResult'
         'New-EdgeSyntheticModel'
         'Test-EdgeBudget'

@@ -50,6 +50,7 @@ internal static class Program
         root.Subcommands.Add(ResultCommands.Budget(globals));
         root.Subcommands.Add(CostCommand.Create(globals));
         root.Subcommands.Add(FitCommand.Create(globals));
+        root.Subcommands.Add(QualityCommand.Create(globals));
         root.Subcommands.Add(ResultCommands.Export(globals));
         root.Subcommands.Add(DeviceCommand.Create(globals));
         root.Subcommands.Add(EnergyCommands.PowerSources(globals));

@@ -131,6 +131,27 @@ internal static class InputFiles
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
+    /// <summary>A regular file's bytes, refused when more than <paramref name="maxBytes"/> (read to the end, never trusting Length).</summary>
+    public static byte[] ReadBytes(string path, long maxBytes, string what, string notFoundId = "FileNotFound")
+    {
+        using FileStream stream = OpenRegular(path, what, notFoundId);
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new EdgeLmInvalidFileException(stream.Name, "FileTooLarge",
+                    $"{stream.Name} is over {Size(maxBytes)}, the most a {what} may hold; is it the right file?");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>
     /// A regular file's lines, each refused when longer than <paramref name="maxLineChars"/> (the limit and the
     /// line number named), read as enumerated.

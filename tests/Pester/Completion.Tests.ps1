@@ -16,6 +16,7 @@ BeforeDiscovery {
         @{ Command = 'Import-EdgeResult'; Line = 'Import-EdgeResult r.jsonl'; Word = 'TimeToF'; Property = 'TimeToFirstTokenMs' }
         @{ Command = 'Invoke-EdgeBenchmark'; Line = 'Invoke-EdgeBenchmark -Plan p.yaml'; Word = 'DecodeTokensPerS'; Property = 'DecodeTokensPerSecond' }
         @{ Command = 'Invoke-EdgeInference'; Line = 'Invoke-EdgeInference -Model m.gguf -Prompt hi'; Word = 'DecodeTokensPerS'; Property = 'DecodeTokensPerSecond' }
+        @{ Command = 'Measure-EdgeQuality'; Line = 'Measure-EdgeQuality m.gguf t.txt'; Word = 'KlDiv'; Property = 'KlDivergenceMean' }
         @{ Command = 'Measure-EdgeEnergy'; Line = 'Measure-EdgeEnergy -Duration 1'; Word = 'NetE'; Property = 'NetEnergyJoules' }
         @{ Command = 'Measure-EdgeResult'; Line = 'Measure-EdgeResult r.jsonl'; Word = 'DecodeTokensPerSecondMed'; Property = 'DecodeTokensPerSecondMedian' }
         @{ Command = 'New-EdgeSyntheticModel'; Line = 'New-EdgeSyntheticModel -OutputPath m.gguf'; Word = 'ParameterC'; Property = 'ParameterCount' }
@@ -23,6 +24,7 @@ BeforeDiscovery {
         @{ Command = 'Measure-EdgeCost'; Line = 'Measure-EdgeCost r.jsonl -BoardPriceUsd 80'; Word = 'DeviceUsdPerMillionO'; Property = 'DeviceUsdPerMillionOutputTokens' }
         @{ Command = 'Test-EdgeFit'; Line = 'Test-EdgeFit -Shape tiny -Quantization Q4_0 -ContextSize 512'; Word = 'PredictedPeakR'; Property = 'PredictedPeakRssBytes' }
         @{ Command = 'Test-EdgePrompt'; Line = 'Test-EdgePrompt -Model m.gguf -Suite s.yaml'; Word = 'PromptI'; Property = 'PromptId' }
+        @{ Command = 'Measure-EdgeQuality'; Line = 'Measure-EdgeQuality m.gguf -TextPath t.txt'; Word = 'Perplexity'; Property = 'PerplexityUncertainty' }
     )
     $script:consumers = @(
         @{ Consumer = 'Sort-Object'; Template = '{0} | Sort-Object {1}' }

@@ -103,6 +103,7 @@ BeforeAll {
         '  - id: arithmetic', '    prompt: What is 17 + 25?', '    checks:', '      - exact: "42"'
         '  - id: short', '    prompt: Say hello.', '    checks:', '      - tokens: { max: 8 }'
     )
+    Copy-Item -LiteralPath ([IO.Path]::Combine($repoRoot, 'examples', 'quality-text.txt')) -Destination $seed
     $fixtures = [IO.Path]::Combine($repoRoot, 'tests', 'Fixtures')
     foreach ($snapshot in @(
             @{ Name = 'pi5-snapshot'; Trees = 'devices/raspberry-pi-5-8gb', 'energy/raspberry-pi-5' }

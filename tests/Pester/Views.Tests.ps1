@@ -187,6 +187,15 @@ Describe 'EdgeLm format views' {
             New-Variant $summaries[0] @{ ModelName = 'llama-3.2-1b-instruct'; Quantization = 'Q4_K_M'; SyntheticWeights = $false; Prompts = 120; Passed = 87; Failed = 33; PassRate = 0.725; ChangedOutputs = 41; TotalMs = 412345.6 }
         )
 
+        $textPath = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'examples', 'quality-text.txt'))
+        $quality = Measure-EdgeQuality -LiteralPath $modelPath -TextPath $textPath -ContextSize 64 -Chunks 2 -Threads 1 -ErrorAction Stop
+        $live['EdgeLm.QualityResult'] = @($quality)
+        $realistic['EdgeLm.QualityResult'] = @(
+            New-Variant $quality @{ ModelName = 'llama-3.2-1b-instruct'; Quantization = 'Q4_K_M'; ContextSize = 512; TokensScored = 143565; Perplexity = 13.4567; PerplexityUncertainty = 0.0912; SyntheticWeights = $false }
+            New-Variant $quality @{ ModelName = 'synthetic-smollm2-135m'; Quantization = 'Q8_0'; ContextSize = 4096; TokensScored = 2047; Perplexity = 51769.8283; PerplexityUncertainty = 924.97 }
+            New-Variant $quality @{ ModelName = 'synthetic-qwen2.5-0.5b'; Quantization = 'IQ4_XS'; ContextSize = 32768; TokensScored = 1638300; Perplexity = 1234567.8; PerplexityUncertainty = 123456.7 }
+        )
+
         $empty = @{}
         foreach ($typeName in $live.Keys) { $empty[$typeName] = @(New-Empty $live[$typeName][0]) }
 

@@ -136,6 +136,69 @@ internal sealed unsafe class LlamaContext : IDisposable
         }
     }
 
+    /// <summary>
+    /// Decodes <paramref name="tokens"/> as one sequence at positions 0.. in a single llama_decode, asking for logits
+    /// at every position from <paramref name="firstOutput"/> on (what llama-perplexity does per chunk); read them with
+    /// <see cref="LogitsAt"/>. The tokens must fit one batch (the context's batch size).
+    /// </summary>
+    public void DecodeWithOutputs(ReadOnlySpan<int> tokens, int firstOutput, CancellationToken cancellationToken)
+    {
+        if (tokens.Length == 0 || tokens.Length > Options.BatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokens), tokens.Length, $"between 1 and the batch size of {Options.BatchSize} tokens");
+        }
+
+        _abort.Token = cancellationToken;
+        llama_batch batch = NativeMethods.llama_batch_init(tokens.Length, 0, 1);
+        int status;
+        try
+        {
+            int* token = (int*)batch.token, pos = (int*)batch.pos, seqCount = (int*)batch.n_seq_id;
+            int** seq = (int**)batch.seq_id;
+            sbyte* output = (sbyte*)batch.logits;
+            for (int k = 0; k < tokens.Length; k++)
+            {
+                token[k] = tokens[k];
+                pos[k] = k;
+                seqCount[k] = 1;
+                seq[k][0] = 0;
+                output[k] = k >= firstOutput ? (sbyte)1 : (sbyte)0;
+            }
+
+            batch.n_tokens = tokens.Length;
+            status = NativeMethods.llama_decode(_handle, batch);
+        }
+        finally
+        {
+            NativeMethods.llama_batch_free(batch);
+        }
+
+        if (status == 2)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        if (status != 0)
+        {
+            string said = LlamaLog.SaidAboutFailure();
+            throw new EdgeLmException("DecodeFailed", status == 1
+                ? $"llama.cpp found no room in the KV cache of {Options.ContextSize} tokens; use a larger context"
+                : $"llama_decode failed with status {status}. llama.cpp said: {said}");
+        }
+    }
+
+    /// <summary>The logits (one per vocabulary entry) of batch position <paramref name="index"/> of the last decode, which must have asked for them.</summary>
+    public ReadOnlySpan<float> LogitsAt(int index)
+    {
+        float* logits = NativeMethods.llama_get_logits_ith(_handle, index);
+        if (logits is null)
+        {
+            throw new EdgeLmException("LogitsMissing", $"llama.cpp holds no logits for batch position {index} of the last decode");
+        }
+
+        return new ReadOnlySpan<float>(logits, Model.VocabularySize);
+    }
+
     public void Dispose()
     {
         _handle.Dispose();

@@ -87,6 +87,15 @@ internal sealed unsafe class LlamaModel : IDisposable
 
     public bool IsEndOfGeneration(int token) => NativeMethods.llama_vocab_is_eog(Vocab, token);
 
+    /// <summary>Whether tokenizing with special tokens starts with BOS (tokenizer.ggml.add_bos_token or the vocabulary's default).</summary>
+    public bool AddsBos => NativeMethods.llama_vocab_get_add_bos(Vocab);
+
+    /// <summary>Whether tokenizing with special tokens ends with EOS.</summary>
+    public bool AddsEos => NativeMethods.llama_vocab_get_add_eos(Vocab);
+
+    /// <summary>The BOS token id (-1 when the vocabulary has none).</summary>
+    public int Bos => NativeMethods.llama_vocab_bos(Vocab);
+
     /// <summary>
     /// A prompt of <paramref name="count"/> seeded random token ids, as llama-bench builds one: BOS first when
     /// the model adds it, then ordinary and byte tokens only (no control or end tokens), so the text plays no part.

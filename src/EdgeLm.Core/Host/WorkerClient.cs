@@ -1,3 +1,4 @@
+using EdgeLm.Core.Perplexity;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Worker;
 using EdgeLm.Core.Models;
@@ -151,6 +152,34 @@ internal sealed class WorkerClient : IDisposable
                 case WorkerMessage.ErrorType when message.Error is not null:
                     _phase = "idle";
                     throw message.Error.ToException();
+            }
+        }
+    }
+
+    /// <summary>Scores perplexity over a text in the worker; cancellation asks the worker to stop within a chunk.</summary>
+    public PerplexityMeasurement Perplexity(PerplexityOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _phase = "scoring perplexity";
+        Send(new WorkerMessage { Type = WorkerMessage.PerplexityType, Perplexity = order });
+        while (true)
+        {
+            WorkerMessage message = Receive(cancellationToken, order.ModelPath);
+            switch (message.Type)
+            {
+                case WorkerMessage.ProgressType when message.Progress is not null:
+                    _phase = $"scoring chunk {message.Progress.Tokens + 1} of {message.Progress.MaxTokens}";
+                    progress?.Invoke(message.Progress);
+                    break;
+                case WorkerMessage.PerplexityResultType when message.PerplexityResult is not null:
+                    _phase = "idle";
+                    return message.PerplexityResult;
+                case WorkerMessage.ErrorType when message.Error is not null:
+                    _phase = "idle";
+                    throw message.Error.ToException();
+                case WorkerMessage.CancelledType:
+                    _phase = "idle";
+                    throw new OperationCanceledException(cancellationToken);
             }
         }
     }

@@ -68,6 +68,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama)] internal static partial int llama_vocab_eos(IntPtr vocab);
     [LibraryImport(Llama)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool llama_vocab_is_eog(IntPtr vocab, int token);
     [LibraryImport(Llama)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool llama_vocab_get_add_bos(IntPtr vocab);
+    [LibraryImport(Llama)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool llama_vocab_get_add_eos(IntPtr vocab);
     [LibraryImport(Llama)] internal static partial int llama_vocab_get_attr(IntPtr vocab, int token);
     [LibraryImport(Llama)]
     internal static partial int llama_tokenize(IntPtr vocab, byte* text, int textLength, int* tokens, int maxTokens,
@@ -91,6 +92,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama)] internal static partial IntPtr llama_get_memory(LlamaContextHandle context);
     [LibraryImport(Llama)] internal static partial void llama_memory_clear(IntPtr memory, [MarshalAs(UnmanagedType.U1)] bool data);
     [LibraryImport(Llama)] internal static partial llama_batch llama_batch_get_one(int* tokens, int count);
+    // A batch whose arrays llama.cpp allocates (token, pos, n_seq_id, seq_id for n_seq_max ids, logits), uninitialized;
+    // freed with llama_batch_free. Used where per-token output flags are needed (perplexity scores many positions).
+    [LibraryImport(Llama)] internal static partial llama_batch llama_batch_init(int tokens, int embd, int seqMax);
+    [LibraryImport(Llama)] internal static partial void llama_batch_free(llama_batch batch);
     [LibraryImport(Llama)] internal static partial int llama_decode(LlamaContextHandle context, llama_batch batch);
     [LibraryImport(Llama)] internal static partial void llama_synchronize(LlamaContextHandle context);
     [LibraryImport(Llama)] internal static partial float* llama_get_logits_ith(LlamaContextHandle context, int i);

@@ -1,6 +1,7 @@
 using EdgeLm.Core.Settings;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Models;
+using EdgeLm.Core.Perplexity;
 using System.Text.Json;
 
 namespace EdgeLm.Core.Worker;
@@ -17,10 +18,16 @@ internal sealed class WorkerMessage
         ResultType = "result", ErrorType = "error", CancelledType = "cancelled", QuantizeType = "quantize",
         QuantizedType = "quantized";
 
+    /// <summary>Perplexity over a text (Measure-EdgeQuality): "perplexity" in, any "progress" (phase "perplexity",
+    /// chunks done of all), then "perplexity-result", "error" or "cancelled" out; "cancel" stops it within a chunk.</summary>
+    public const string PerplexityType = "perplexity", PerplexityResultType = "perplexity-result";
+
     public string Type { get; set; } = string.Empty;
     public WorkerHello? Hello { get; set; }
     public RunOrder? Run { get; set; }
     public QuantizeOrder? Quantize { get; set; }
+    public PerplexityOrder? Perplexity { get; set; }
+    public PerplexityMeasurement? PerplexityResult { get; set; }
     public RunProgress? Progress { get; set; }
     public RunMeasurement? Result { get; set; }
     public WorkerError? Error { get; set; }

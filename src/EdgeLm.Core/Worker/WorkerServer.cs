@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeLm.Core.Native;
 using EdgeLm.Core.Models;
+using EdgeLm.Core.Perplexity;
 
 namespace EdgeLm.Core.Worker;
 
@@ -71,6 +72,12 @@ public static class WorkerServer
                     continue;
                 }
 
+                if (order.Perplexity is not null)
+                {
+                    ScorePerplexity(order.Perplexity, writer, cancellation);
+                    continue;
+                }
+
                 RunOrder spec = order.Run!;
                 CancellationToken token = cancellation.BeginRun();
                 try
@@ -110,6 +117,31 @@ public static class WorkerServer
         }
     }
 
+    private static void ScorePerplexity(PerplexityOrder order, MessageWriter writer, CancelSignal cancellation)
+    {
+        CancellationToken token = cancellation.BeginRun();
+        try
+        {
+            PerplexityMeasurement result = PerplexityScorer.Measure(order, (done, all) => writer.Send(new WorkerMessage
+            {
+                Type = WorkerMessage.ProgressType, Progress = new RunProgress("perplexity", done, all),
+            }), token);
+            writer.Send(new WorkerMessage { Type = WorkerMessage.PerplexityResultType, PerplexityResult = result });
+        }
+        catch (OperationCanceledException)
+        {
+            writer.Send(new WorkerMessage { Type = WorkerMessage.CancelledType });
+        }
+        catch (Exception e)
+        {
+            writer.Send(new WorkerMessage { Type = WorkerMessage.ErrorType, Error = WorkerError.From(e) });
+        }
+        finally
+        {
+            cancellation.EndRun();
+        }
+    }
+
     private static void Read(TextReader input, BlockingCollection<WorkerMessage> orders, CancelSignal cancellation)
     {
         try
@@ -119,7 +151,8 @@ public static class WorkerServer
             {
                 WorkerMessage? message = WorkerMessage.Parse(line);
                 if ((message?.Type == WorkerMessage.RunType && message.Run is not null)
-                    || (message?.Type == WorkerMessage.QuantizeType && message.Quantize is not null))
+                    || (message?.Type == WorkerMessage.QuantizeType && message.Quantize is not null)
+                    || (message?.Type == WorkerMessage.PerplexityType && message.Perplexity is not null))
                 {
                     orders.Add(message);
                 }

@@ -21,6 +21,7 @@ public sealed class LayeringTests
         "EdgeLm.Core.Energy",     // power sources and the energy sampler
         "EdgeLm.Core.Settings",   // RunSettings: everything that defines a run, and its rules
         "EdgeLm.Core.Engine",     // llama.cpp wrappers: model, context, sampler, chat templates
+        "EdgeLm.Core.Perplexity", // perplexity over a text as llama-perplexity computes it, its settings and text
         "EdgeLm.Core.Worker",     // what runs in the worker process, and its protocol
         "EdgeLm.Core.Host",       // the host side: settings, worker client, runs into records, device profiles
         "EdgeLm.Core.Quality",    // answer quality: prompt suites and their checks

@@ -216,6 +216,13 @@ public sealed class TableViewTests : IClassFixture<FormatTableHost>
             new PromptSuiteSummary { ModelName = "synthetic-tiny", Quantization = "Q8_0", Prompts = 1, PassRate = 0, ChangedOutputs = 0, SyntheticWeights = true },
             new PromptSuiteSummary(),
         },
+        "EdgeLm.QualityResult" => new object[]
+        {
+            new QualityResult { TextPath = "/home/pi/texts/wiki.test.raw", ModelName = "llama-3.2-1b-instruct", Quantization = "Q4_K_M", ContextSize = 512, TokensScored = 143565, Perplexity = 13.4567, PerplexityUncertainty = 0.0912 },
+            new QualityResult { TextPath = "/home/pi/texts/wiki.test.raw", ModelName = "synthetic-smollm2-135m", Quantization = "Q8_0", ContextSize = 4096, TokensScored = 2047, Perplexity = 51769.83, PerplexityUncertainty = 924.97, SyntheticWeights = true },
+            new QualityResult { TextPath = "/home/pi/texts/wiki.test.raw", ModelName = "an-unusually-long-model-name-that-wraps", Quantization = "IQ4_XS", ContextSize = 32768, TokensScored = 1638300, Perplexity = 1234567.8, PerplexityUncertainty = 123456.7, SyntheticWeights = true },
+            new QualityResult { Perplexity = double.NaN, PerplexityUncertainty = double.NaN },
+        },
         _ => throw new Xunit.Sdk.XunitException($"TableViewTests has no sample records of {typeName}: add some to Samples"),
     };
 }

@@ -32,6 +32,7 @@ public sealed class TwinTests
         ["Measure-EdgeCost"] = "cost",
         ["Test-EdgeFit"] = "fit",
         ["Test-EdgePrompt"] = "prompts",
+        ["Measure-EdgeQuality"] = "quality",
         ["Export-EdgeResult"] = "export",
         ["Import-EdgeResult"] = "export",
     };
@@ -58,6 +59,11 @@ public sealed class TwinTests
         [("Test-EdgeBudget", "Path")] = "--in",
         [("Measure-EdgeCost", "Path")] = "--in",
         [("Measure-EdgeCost", "CloudPricePath")] = "--cloud-prices",
+        [("Measure-EdgeQuality", "Path")] = "--model",
+        [("Measure-EdgeQuality", "TextPath")] = "--text",
+        [("Measure-EdgeQuality", "SaveLogitsPath")] = "--save-logits",
+        [("Measure-EdgeQuality", "ReferenceLogitsPath")] = "--reference-logits",
+        [("Measure-EdgeQuality", "ReferenceModelPath")] = "--reference-model",
         [("Import-EdgeResult", "Path")] = "--in",
         [("Export-EdgeResult", "Path")] = "--out",
         [("Export-EdgeResult", "Format")] = "--to",
@@ -72,6 +78,7 @@ public sealed class TwinTests
         [("*", "InputObject")] = "pipeline input; edgelm reads results files (--in) instead",
         [("Get-EdgeModel", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
         [("Convert-EdgeModel", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
+        [("Measure-EdgeQuality", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
         [("Export-EdgeResult", "PassThru")] = "writes the file's FileInfo to the pipeline; edgelm has no objects to pass on",
     };
 
@@ -184,7 +191,7 @@ public sealed class TwinTests
         Assert.All(root.Options, o => Assert.True(o.Recursive, $"{o.Name} is on the root but does not reach the commands"));
 
         // --native-dir is -NativeLibraryPath: every cmdlet that loads llama.cpp has it.
-        string[] loadLlama = { "Invoke-EdgeInference", "Invoke-EdgeBenchmark", "New-EdgeSyntheticModel", "Convert-EdgeModel", "Get-DeviceProfile" };
+        string[] loadLlama = { "Invoke-EdgeInference", "Invoke-EdgeBenchmark", "New-EdgeSyntheticModel", "Convert-EdgeModel", "Get-DeviceProfile", "Measure-EdgeQuality" };
         Assert.All(loadLlama, c => Assert.Contains(Shipped.Value.Single(s => s.Name == c).Parameters, p => p.Name == "NativeLibraryPath"));
     }
 

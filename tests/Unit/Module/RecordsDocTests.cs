@@ -13,7 +13,7 @@ public class RecordsDocTests
     public static readonly TheoryData<Type> Records = new()
     {
         typeof(InferenceResult), typeof(ModelInfo), typeof(DeviceProfile), typeof(PowerSourceInfo), typeof(EnergyMeasurement),
-        typeof(BenchmarkSummary), typeof(ResultComparison), typeof(BudgetResult), typeof(CostEstimate), typeof(FitPrediction), typeof(PromptCheckResult), typeof(PromptSuiteSummary),
+        typeof(BenchmarkSummary), typeof(ResultComparison), typeof(BudgetResult), typeof(CostEstimate), typeof(FitPrediction), typeof(PromptCheckResult), typeof(PromptSuiteSummary), typeof(QualityResult),
     };
 
     private static readonly Lazy<string> Doc = new(() => File.ReadAllText(Path.Combine(Repository.Root, "docs", "records.md")));
