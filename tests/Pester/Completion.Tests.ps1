@@ -24,7 +24,6 @@ BeforeDiscovery {
         @{ Command = 'Measure-EdgeCost'; Line = 'Measure-EdgeCost r.jsonl -BoardPriceUsd 80'; Word = 'DeviceUsdPerMillionO'; Property = 'DeviceUsdPerMillionOutputTokens' }
         @{ Command = 'Test-EdgeFit'; Line = 'Test-EdgeFit -Shape tiny -Quantization Q4_0 -ContextSize 512'; Word = 'PredictedPeakR'; Property = 'PredictedPeakRssBytes' }
         @{ Command = 'Test-EdgePrompt'; Line = 'Test-EdgePrompt -Model m.gguf -Suite s.yaml'; Word = 'PromptI'; Property = 'PromptId' }
-        @{ Command = 'Measure-EdgeQuality'; Line = 'Measure-EdgeQuality m.gguf -TextPath t.txt'; Word = 'Perplexity'; Property = 'PerplexityUncertainty' }
     )
     $script:consumers = @(
         @{ Consumer = 'Sort-Object'; Template = '{0} | Sort-Object {1}' }
