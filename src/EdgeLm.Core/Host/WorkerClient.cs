@@ -98,38 +98,17 @@ internal sealed class WorkerClient : IDisposable
     }
 
     /// <summary>Runs one measurement in the worker. Cancellation asks the worker to stop within a token, then kills it.</summary>
-    public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _phase = "loading the model";
-        Send(new WorkerMessage { Type = WorkerMessage.RunType, Run = order });
-        while (true)
-        {
-            WorkerMessage message = Receive(cancellationToken, order.Settings.ModelPath);
-            switch (message.Type)
+    public RunMeasurement Run(RunOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken) =>
+        Exchange(new WorkerMessage { Type = WorkerMessage.RunType, Run = order }, order.Settings.ModelPath, "loading the model",
+            m => m.Type == WorkerMessage.ResultType ? m.Result : null,
+            p => p.Phase switch
             {
-                case WorkerMessage.ProgressType when message.Progress is not null:
-                    _phase = message.Progress.Phase switch
-                    {
-                        "decode" => $"generating token {message.Progress.Tokens + 1} of {message.Progress.MaxTokens}",
-                        "prefill" => "processing the prompt",
-                        "loading" => "loading the model",
-                        var other => other,
-                    };
-                    progress?.Invoke(message.Progress);
-                    break;
-                case WorkerMessage.ResultType when message.Result is not null:
-                    _phase = "idle";
-                    return message.Result;
-                case WorkerMessage.ErrorType when message.Error is not null:
-                    _phase = "idle";
-                    throw message.Error.ToException();
-                case WorkerMessage.CancelledType:
-                    _phase = "idle";
-                    throw new OperationCanceledException(cancellationToken);
-            }
-        }
-    }
+                "decode" => $"generating token {p.Tokens + 1} of {p.MaxTokens}",
+                "prefill" => "processing the prompt",
+                "loading" => "loading the model",
+                var other => other,
+            },
+            progress, cancellationToken);
 
     /// <summary>
     /// Runs one quantization in the worker. llama.cpp's quantizer cannot be interrupted, so cancelling stops the
@@ -137,43 +116,43 @@ internal sealed class WorkerClient : IDisposable
     /// </summary>
     public void Quantize(QuantizeOrder order, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _phase = "quantizing";
         using CancellationTokenRegistration stop = cancellationToken.Register(TryKill);
-        Send(new WorkerMessage { Type = WorkerMessage.QuantizeType, Quantize = order });
-        while (true)
-        {
-            WorkerMessage message = Receive(cancellationToken, order.InputPath);
-            switch (message.Type)
-            {
-                case WorkerMessage.QuantizedType:
-                    _phase = "idle";
-                    return;
-                case WorkerMessage.ErrorType when message.Error is not null:
-                    _phase = "idle";
-                    throw message.Error.ToException();
-            }
-        }
+        Exchange(new WorkerMessage { Type = WorkerMessage.QuantizeType, Quantize = order }, order.InputPath, "quantizing",
+            m => m.Type == WorkerMessage.QuantizedType ? m : null, phaseOf: null, progress: null, cancellationToken: cancellationToken);
     }
 
     /// <summary>Scores perplexity over a text in the worker; cancellation asks the worker to stop within a chunk.</summary>
-    public PerplexityMeasurement Perplexity(PerplexityOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken)
+    public PerplexityMeasurement Perplexity(PerplexityOrder order, Action<RunProgress>? progress, CancellationToken cancellationToken) =>
+        Exchange(new WorkerMessage { Type = WorkerMessage.PerplexityType, Perplexity = order }, order.ModelPath, "scoring perplexity",
+            m => m.Type == WorkerMessage.PerplexityResultType ? m.PerplexityResult : null,
+            p => $"scoring chunk {p.Tokens + 1} of {p.MaxTokens}",
+            progress, cancellationToken);
+
+    /// <summary>
+    /// Sends one order and waits for its answer (what <paramref name="answer"/> picks out of a message), passing
+    /// progress on; an error or a cancellation from the worker is thrown as the host's own.
+    /// </summary>
+    private T Exchange<T>(WorkerMessage order, string model, string phase, Func<WorkerMessage, T?> answer,
+        Func<RunProgress, string>? phaseOf, Action<RunProgress>? progress, CancellationToken cancellationToken) where T : class
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _phase = "scoring perplexity";
-        Send(new WorkerMessage { Type = WorkerMessage.PerplexityType, Perplexity = order });
+        _phase = phase;
+        Send(order);
         while (true)
         {
-            WorkerMessage message = Receive(cancellationToken, order.ModelPath);
+            WorkerMessage message = Receive(cancellationToken, model);
+            if (answer(message) is T result)
+            {
+                _phase = "idle";
+                return result;
+            }
+
             switch (message.Type)
             {
                 case WorkerMessage.ProgressType when message.Progress is not null:
-                    _phase = $"scoring chunk {message.Progress.Tokens + 1} of {message.Progress.MaxTokens}";
+                    _phase = phaseOf?.Invoke(message.Progress) ?? _phase;
                     progress?.Invoke(message.Progress);
                     break;
-                case WorkerMessage.PerplexityResultType when message.PerplexityResult is not null:
-                    _phase = "idle";
-                    return message.PerplexityResult;
                 case WorkerMessage.ErrorType when message.Error is not null:
                     _phase = "idle";
                     throw message.Error.ToException();
