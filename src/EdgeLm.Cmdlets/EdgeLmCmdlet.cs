@@ -266,6 +266,13 @@ public abstract class EdgeLmCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>True when -Verbose or $VerbosePreference asks for verbose output.</summary>
+    /// <summary>
+    /// Where llama.cpp's log lines go: -Verbose of the call <paramref name="call"/> names (the running one, for a host
+    /// that outlives one record), each marked as llama.cpp's; null without -Verbose, so nothing is formatted for nobody.
+    /// </summary>
+    protected Action<string>? LlamaLogTo(Func<CoreCall?> call) =>
+        IsVerbose() ? line => call()?.WriteVerbose("llama.cpp: " + line) : null;
+
     protected bool IsVerbose()
     {
         if (MyInvocation.BoundParameters.TryGetValue("Verbose", out object? bound))

@@ -74,6 +74,6 @@ public sealed class ConvertEdgeModelCommand : EdgeLmCmdlet
 
         WriteVerbose($"Quantizing {input} to {Quantization} at {output}");
         RunForItem(input, call => call.WriteObject(ModelConversion.Quantize(input, output, Quantization, threads, WorkerHost.Find(),
-            nativeDirectory, Force.IsPresent, line => call.WriteVerbose(line), call.CancellationToken)));
+            nativeDirectory, Force.IsPresent, LlamaLogTo(() => call), call.CancellationToken)));
     }
 }

@@ -94,7 +94,7 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
                 Host = new InferenceHostOptions
                 {
                     Worker = WorkerHost.Find(),
-                    Log = IsVerbose() ? line => call.WriteVerbose("llama.cpp: " + line) : null,
+                    Log = LlamaLogTo(() => call),
                     Warning = call.WriteWarning,
                 },
             };

@@ -150,7 +150,7 @@ public sealed class InvokeEdgeInferenceCommand : EdgeLmCmdlet
         {
             Worker = worker,
             // The host outlives one record's call; these forward to whichever call is running.
-            Log = IsVerbose() ? line => _current?.WriteVerbose("llama.cpp: " + line) : null,
+            Log = LlamaLogTo(() => _current),
             Warning = message => _current?.WriteWarning(message),
         });
     }

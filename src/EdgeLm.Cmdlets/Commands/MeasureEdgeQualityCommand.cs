@@ -86,7 +86,7 @@ public sealed class MeasureEdgeQualityCommand : EdgeLmCmdlet
             RunForItem(model, call =>
             {
                 IProgress<double> progress = call.Progress(1, "Measure-EdgeQuality", $"perplexity of {System.IO.Path.GetFileName(model)}");
-                call.WriteObject(ModelQuality.Measure(settings, WorkerHost.Find(), line => call.WriteVerbose(line),
+                call.WriteObject(ModelQuality.Measure(settings, WorkerHost.Find(), LlamaLogTo(() => call),
                     (done, all) => progress.Report(all == 0 ? 0 : (double)done / all), call.CancellationToken));
             });
         }

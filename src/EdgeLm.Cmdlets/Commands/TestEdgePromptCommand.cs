@@ -76,7 +76,7 @@ public sealed class TestEdgePromptCommand : EdgeLmCmdlet
             var options = new InferenceHostOptions
             {
                 Worker = InProcess.IsPresent ? null : WorkerHost.Find(),
-                Log = IsVerbose() ? line => _current?.WriteVerbose("llama.cpp: " + line) : null,
+                Log = LlamaLogTo(() => _current),
                 Warning = message => _current?.WriteWarning(message),
             };
             _runner = PromptSuiteRunner.Open(ResolveFileSystemPath(Suite, nameof(Suite)), machine, options);
