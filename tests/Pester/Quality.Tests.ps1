@@ -75,3 +75,54 @@ Describe 'Measure-EdgeQuality' {
         $shown -split "`n" | ForEach-Object { $_.TrimEnd("`r").Length | Should -BeLessOrEqual 80 }
     }
 }
+
+Describe 'Quality in a benchmark' {
+    BeforeAll {
+        . ([IO.Path]::Combine($PSScriptRoot, 'Common.ps1'))
+        $f16 = Join-Path $TestDrive 'tiny-f16.gguf'
+        $q4 = Join-Path $TestDrive 'tiny-q4_0.gguf'
+        $null = New-EdgeSyntheticModel -Shape tiny -Quantization F16 -OutputPath $f16 -ErrorAction Stop
+        $null = Convert-EdgeModel -LiteralPath $f16 -Quantization Q4_0 -OutputPath $q4 -ErrorAction Stop
+        $text = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'examples', 'quality-text.txt'))
+        $results = Join-Path $TestDrive 'quality.jsonl'
+        # A sweep of the two files, scored against the F16 among them before the speed runs.
+        $runs = @(Get-ChildItem -LiteralPath $q4, $f16 |
+                Invoke-EdgeBenchmark -Threads 1 -PromptTokens 8 -GenerationTokens 4 -Repetitions 2 -Warmups 0 `
+                    -QualityTextPath $text -QualityReference F16 -QualityContextSize 32 -QualityChunks 2 -OutputPath $results -ErrorAction Stop)
+    }
+
+    It 'puts each model''s figures on every one of its runs' {
+        $runs.Count | Should -Be 4
+        $runs | ForEach-Object { $_.QualityReference | Should -Be 'synthetic-tiny F16' }
+        $runs | ForEach-Object { $_.SyntheticWeights | Should -BeTrue }
+        @($runs | Where-Object Quantization -EQ 'F16' | ForEach-Object KlDivergenceMean | Sort-Object -Unique) | Should -Be @(0)
+        $q4Kld = @($runs | Where-Object Quantization -EQ 'Q4_0' | ForEach-Object KlDivergenceMean | Sort-Object -Unique)
+        $q4Kld.Count | Should -Be 1
+        $q4Kld[0] | Should -BeGreaterThan 0
+    }
+
+    It 'gives summaries the figures, a speed-quality front and a view within 80 columns' {
+        $summaries = @(Import-EdgeResult -Path $results | Measure-EdgeResult)
+        ($summaries | Where-Object Quantization -EQ 'F16').ParetoSpeedQuality | Should -BeTrue
+        ($summaries | Where-Object Quantization -EQ 'Q4_0').KlDivergenceMean | Should -BeGreaterThan 0
+        $view = $summaries | Format-Table -View Quality | Out-String -Width 79
+        $view | Should -Match 'KLD'
+        $view | Should -Match 'synthetic-tiny +F16 .+ 0\.0 +100\.0 .+ yes +Q'
+        foreach ($line in $view -split '\r?\n') { $line.Length | Should -BeLessOrEqual 79 }
+    }
+
+    It 'keeps the figures through Export-Csv and Import-EdgeResult' {
+        $csv = Join-Path $TestDrive 'quality.csv'
+        $runs | Export-Csv -LiteralPath $csv
+        $back = @(Import-EdgeResult -Path $csv)
+        $back.Count | Should -Be 4
+        ($back | Where-Object Quantization -EQ 'Q4_0')[0].KlDivergenceMean | Should -Be ($runs | Where-Object Quantization -EQ 'Q4_0')[0].KlDivergenceMean
+        ($back | Measure-EdgeCost -BoardPriceUsd 80 -CloudModel gpt-4o-mini | Where-Object Quantization -EQ 'Q4_0').SameTopPercent |
+            Should -Be ($runs | Where-Object Quantization -EQ 'Q4_0')[0].SameTopPercent
+    }
+
+    It 'refuses quality settings without a text, with an ErrorRecord' {
+        { Invoke-EdgeBenchmark -Model $q4 -QualityReference F16 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'QualityTextMissing*'
+    }
+}

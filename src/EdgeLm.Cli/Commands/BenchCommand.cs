@@ -29,12 +29,16 @@ internal static class BenchCommand
         var resume = Opt.Flag("--resume", "Skip the runs already in the results file (after an interruption) and append the rest.");
         var quietBelow = Opt.Double("--quiet-below", "Before each run, wait until CPU pressure (/proc/pressure/cpu avg10) is below this percent.", min: 0, max: 100, helpName: "PERCENT");
         var quietMaxWait = Opt.Double("--quiet-max-wait", "The longest wait for a quiet machine, in seconds; then the run goes ahead.", min: 0).WithDefault(300);
+        var qualityText = Opt.Text("--quality-text", "A text to score each model's perplexity over once, before its speed runs (a plan's quality.text).", "PATH");
+        var qualityReference = Opt.Text("--quality-reference", "The quality reference: a .gguf path, or a quantization (F16, Q8_0) among the swept files of the same model.", "REF");
+        var qualityContext = Opt.Int("--quality-context", "Tokens per perplexity chunk.", min: 8, max: 32768).WithDefault(EdgeLm.Core.Perplexity.QualitySettings.DefaultContextSize);
+        var qualityChunks = Opt.Int("--quality-chunks", "At most this many perplexity chunks (default: every whole chunk of the text).", min: 1);
         var allowLarge = Opt.Flag("--allow-large", $"Run a plan or sweep of more than {PlanReader.MaxRuns} runs (refused otherwise, with its size).");
-        Option[] sweep = { threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, quietBelow, quietMaxWait };
+        Option[] sweep = { threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, quietBelow, quietMaxWait, qualityText, qualityReference, qualityContext, qualityChunks };
 
         var command = new Command("bench", "Run a benchmark: a YAML plan, or a sweep of model files over threads, lengths and depths; one record per run, saved as it completes.")
         {
-            plan, models, threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, quietBelow, quietMaxWait, output, resume, allowLarge,
+            plan, models, threads, gpuLayers, contexts, promptTokens, generationTokens, depths, repetitions, warmups, cooldown, energy, baseline, quietBelow, quietMaxWait, qualityText, qualityReference, qualityContext, qualityChunks, output, resume, allowLarge,
         };
         command.SetAction(parse =>
         {
@@ -75,6 +79,10 @@ internal static class BenchCommand
                     AllowLarge = parse.GetValue(allowLarge),
                     QuietBelow = parse.Given(quietBelow) ? parse.GetValue(quietBelow) : null,
                     QuietMaxWaitSeconds = parse.Given(quietMaxWait) ? parse.GetValue(quietMaxWait) : null,
+                    QualityText = parse.GetValue(qualityText) is string text ? Path.GetFullPath(text) : null,
+                    QualityReference = parse.GetValue(qualityReference),
+                    QualityContextSize = parse.Given(qualityContext) ? parse.GetValue(qualityContext) : null,
+                    QualityChunks = parse.Given(qualityChunks) ? parse.GetValue(qualityChunks) : null,
                 }.ToPlan(), "bench");
             }
 

@@ -42,6 +42,14 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
     [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.0, 86400.0)] public double QuietMaxWaitSeconds { get; set; } = 300;
     [Parameter(ParameterSetName = SweepSet)] [ValidateRange(0.0, double.MaxValue)] public double BaselineSeconds { get; set; } = BenchmarkPlan.DefaultBaselineSeconds;
 
+    /// <summary>A text to score each model's perplexity over once, before its speed runs; the figures go on every run.</summary>
+    [Parameter(ParameterSetName = SweepSet)] [ValidateNotNullOrEmpty] public string? QualityTextPath { get; set; }
+
+    /// <summary>The quality reference: a .gguf path, or a quantization (F16, Q8_0) among the swept files of the same model.</summary>
+    [Parameter(ParameterSetName = SweepSet)] [ValidateNotNullOrEmpty] public string? QualityReference { get; set; }
+    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(8, 32768)] public int QualityContextSize { get; set; } = EdgeLm.Core.Perplexity.QualitySettings.DefaultContextSize;
+    [Parameter(ParameterSetName = SweepSet)] [ValidateRange(1, int.MaxValue)] public int QualityChunks { get; set; }
+
     /// <summary>The results file (JSONL); with -Plan, overrides the plan's output. Without one, results are only written to the pipeline.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -124,6 +132,12 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
         AllowLarge = AllowLarge.IsPresent,
         QuietBelow = IsBound(nameof(QuietBelow)) ? QuietBelow : null,
         QuietMaxWaitSeconds = IsBound(nameof(QuietMaxWaitSeconds)) ? QuietMaxWaitSeconds : null,
+        QualityText = QualityTextPath is null ? null : ResolveFileSystemPath(QualityTextPath, nameof(QualityTextPath)),
+        // A quantization name stays a name; a path is resolved as PowerShell resolves paths.
+        QualityReference = QualityReference is null || !(QualityReference.Contains('/') || QualityReference.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+            ? QualityReference : ResolveFileSystemPath(QualityReference, nameof(QualityReference)),
+        QualityContextSize = IsBound(nameof(QualityContextSize)) ? QualityContextSize : null,
+        QualityChunks = IsBound(nameof(QualityChunks)) ? QualityChunks : null,
     };
 
     private sealed class BenchmarkProgressWriter(CoreCall call) : IProgress<BenchmarkProgress>

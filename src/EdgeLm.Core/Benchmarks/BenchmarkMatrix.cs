@@ -55,21 +55,8 @@ internal static class BenchmarkMatrix
             : plan.ThreadsUpToCores ? Enumerable.Range(1, CpuTopology.PhysicalCores()).ToArray()
             : new[] { CpuTopology.PhysicalCores() };
         IReadOnlyList<int?> contexts = plan.Contexts.Count > 0 ? plan.Contexts.Select(c => (int?)c).ToArray() : new int?[] { null };
-        var models = new List<ModelChoice>();
-        foreach (PlanModel model in plan.Models)
-        {
-            if (model.Path is not null)
-            {
-                models.Add(new ModelChoice(Path.GetFullPath(Path.Combine(loaded.Folder, model.Path)), null, null));
-            }
-            else
-            {
-                models.AddRange(model.Quantizations.Select(q => new ModelChoice(null, model.Synthetic!.ToLowerInvariant(), q.ToUpperInvariant())));
-            }
-        }
-
         var configurations = new List<RunConfiguration>();
-        foreach (ModelChoice model in models)
+        foreach (ModelChoice model in Models(loaded).Select(m => m.Model))
         foreach (int gpuLayers in plan.GpuLayers)
         foreach (int t in threads)
         foreach (int? context in contexts)
@@ -81,5 +68,25 @@ internal static class BenchmarkMatrix
         }
 
         return configurations;
+    }
+
+    /// <summary>The plan's models in order, each with the index of the entry it comes from (a synthetic entry gives one per quantization).</summary>
+    public static IReadOnlyList<(ModelChoice Model, int Entry)> Models(LoadedPlan loaded)
+    {
+        var models = new List<(ModelChoice, int)>();
+        for (int i = 0; i < loaded.Plan.Models.Count; i++)
+        {
+            PlanModel model = loaded.Plan.Models[i];
+            if (model.Path is not null)
+            {
+                models.Add((new ModelChoice(Path.GetFullPath(Path.Combine(loaded.Folder, model.Path)), null, null), i));
+            }
+            else
+            {
+                models.AddRange(model.Quantizations.Select(q => (new ModelChoice(null, model.Synthetic!.ToLowerInvariant(), q.ToUpperInvariant()), i)));
+            }
+        }
+
+        return models;
     }
 }

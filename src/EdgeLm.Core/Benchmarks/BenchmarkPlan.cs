@@ -42,6 +42,9 @@ public sealed class BenchmarkPlan
 
     /// <summary>Run a plan of more than <see cref="PlanReader.MaxRuns"/> runs: the user says they mean it.</summary>
     public bool AllowLarge { get; set; }
+
+    /// <summary>Quality measured once per model before the speed runs and carried on their records; null = none.</summary>
+    public PlanQuality? Quality { get; set; }
 }
 
 /// <summary>A model: a GGUF path, or a synthetic shape generated once per quantization and cached.</summary>
@@ -50,6 +53,34 @@ public sealed class PlanModel
     public string? Path { get; set; }
     public string? Synthetic { get; set; }
     public List<string> Quantizations { get; set; } = new();
+
+    /// <summary>This model's quality reference, instead of the plan's quality.reference (see <see cref="PlanQuality.Reference"/>).</summary>
+    public string? Reference { get; set; }
+}
+
+/// <summary>
+/// A plan's quality section: the text each model's perplexity is scored over (as Measure-EdgeQuality does) and the
+/// reference its KL divergence is measured against, once per model and quantization.
+/// </summary>
+public sealed class PlanQuality
+{
+    /// <summary>The text to score (UTF-8); relative to the plan file.</summary>
+    public string? Text { get; set; }
+
+    /// <summary>Tokens per chunk (llama-perplexity's -c).</summary>
+    public int Context { get; set; } = Perplexity.QualitySettings.DefaultContextSize;
+
+    /// <summary>At most this many chunks; null = every whole chunk of the text.</summary>
+    public int? Chunks { get; set; }
+
+    /// <summary>
+    /// The reference: a quantization name (the same model in that quantization: for a synthetic shape, generated; for
+    /// a model file, the plan's file of the same model name in it) or a GGUF path relative to the plan; null = none.
+    /// </summary>
+    public string? Reference { get; set; }
+
+    /// <summary>Layers offloaded while scoring; null = the plan's first gpuLayers value.</summary>
+    public int? GpuLayers { get; set; }
 }
 
 /// <summary>Rest between configurations: a fixed time, or until the hottest thermal zone is below a temperature.</summary>

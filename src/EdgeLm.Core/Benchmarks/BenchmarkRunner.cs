@@ -80,9 +80,16 @@ public static class BenchmarkRunner
                 options.Notice?.Invoke($"resuming: {done} of {total} runs are already in {store!.Path}");
             }
 
+            // Quality first, once per model with runs to do; its figures go on every run of the model.
+            ModelChoice[] toRun = configurations.Where(c => Enumerable.Range(1, plan.Repetitions).Any(r => !saved.Contains(c.RunKey(r))))
+                .Select(c => c.Model).DistinctBy(m => m.Identity).ToArray();
+            IReadOnlyDictionary<string, QualityFigures> quality = BenchmarkQuality.Measure(loaded, toRun, store?.Quality, options,
+                m => EnsureModel(m, loaded, options.NativeDirectory, s => progress?.Report(new BenchmarkProgress(done, total, m.Shape ?? m.Path!, null, s)), cancellationToken),
+                (what, status) => progress?.Report(new BenchmarkProgress(done, total, what, null, status)), cancellationToken);
+
             var clock = Stopwatch.StartNew();
             int ranHere = 0;
-            bool first = true;
+            bool first = quality.Count == 0;
             foreach (RunConfiguration configuration in configurations)
             {
                 int[] pending = Enumerable.Range(1, plan.Repetitions).Where(r => !saved.Contains(configuration.RunKey(r))).ToArray();
@@ -114,6 +121,7 @@ public static class BenchmarkRunner
                     double? waited = plan.QuietBelow is double quiet ? QuietMachine.Wait(quiet, plan.QuietMaxWaitSeconds, Report, n => options.Notice?.Invoke(n), cancellationToken) : null;
                     foreach (InferenceResult result in host.Run(request, null, cancellationToken, new RunLabel(configuration.RunKey(repetition), repetition, waited)))
                     {
+                        quality.GetValueOrDefault(configuration.Model.Identity)?.ApplyTo(result);
                         store?.Append(result);
                         done++;
                         ranHere++;
@@ -168,7 +176,7 @@ public static class BenchmarkRunner
     };
 
     /// <summary>The model file: as given, or the synthetic model from the cache, generated the first time.</summary>
-    private static string EnsureModel(ModelChoice model, LoadedPlan loaded, string? nativeDirectory, Action<string> report, CancellationToken cancellationToken)
+    internal static string EnsureModel(ModelChoice model, LoadedPlan loaded, string? nativeDirectory, Action<string> report, CancellationToken cancellationToken)
     {
         if (model.Path is not null)
         {

@@ -46,6 +46,18 @@ public sealed record BenchmarkSweep
     /// <summary>Run even when the sweep expands to more than <see cref="PlanReader.MaxRuns"/> runs.</summary>
     public bool AllowLarge { get; init; }
 
+    /// <summary>A text to score every model's perplexity over once, before the speed runs (a plan's quality.text); null = no quality.</summary>
+    public string? QualityText { get; init; }
+
+    /// <summary>The quality reference: a .gguf path, or a quantization among the swept files of the same model (quality.reference).</summary>
+    public string? QualityReference { get; init; }
+
+    /// <summary>Tokens per perplexity chunk; null = the plan default.</summary>
+    public int? QualityContextSize { get; init; }
+
+    /// <summary>At most this many chunks; null = every whole chunk.</summary>
+    public int? QualityChunks { get; init; }
+
     /// <summary>The plan this sweep is, validated as a plan file is; refusals are <see cref="EdgeLmArgumentException"/>s naming the value.</summary>
     public LoadedPlan ToPlan()
     {
@@ -68,7 +80,20 @@ public sealed record BenchmarkSweep
             AllowLarge = AllowLarge,
             QuietBelow = QuietBelow,
             QuietMaxWaitSeconds = QuietMaxWaitSeconds ?? defaults.QuietMaxWaitSeconds,
+            Quality = QualityText is null ? null : new PlanQuality
+            {
+                Text = QualityText,
+                Reference = QualityReference,
+                Context = QualityContextSize ?? new PlanQuality().Context,
+                Chunks = QualityChunks,
+            },
         };
+        if (QualityText is null && (QualityReference ?? QualityContextSize ?? (object?)QualityChunks) is not null)
+        {
+            throw new EdgeLmArgumentException("QualityTextMissing",
+                "the quality reference, context and chunks apply to a quality measurement: give the text to score too (-QualityTextPath, --quality-text)");
+        }
+
         string folder = Path.GetFullPath(Folder ?? Environment.CurrentDirectory);
         PlanReader.Validate(plan, new Parameters(this, folder), folder);
         return new LoadedPlan(plan, Path.Combine(folder, "(parameters)"), folder);

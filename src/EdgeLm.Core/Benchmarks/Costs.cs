@@ -31,7 +31,10 @@ public static class Costs
                 first.PromptTokens, first.RequestedTokens, first.DepthTokens, group.Count(),
                 Median(group.Select(r => r.DecodeTokensPerSecond)), Median(group.Select(r => (double?)r.PrefillTokensPerSecond)),
                 Median(powered.Select(r => r.AveragePowerWatts)),
-                Joined(powered.Select(r => r.EnergyScope)), Joined(powered.Select(r => r.EnergyMethod)), null);
+                Joined(powered.Select(r => r.EnergyScope)), Joined(powered.Select(r => r.EnergyMethod)), null,
+                new CostQuality((bool?)Summaries.Same(group, nameof(InferenceResult.SyntheticWeights)), (string?)Summaries.Same(group, nameof(InferenceResult.QualityReference)),
+                    (double?)Summaries.Same(group, nameof(InferenceResult.Perplexity)), (double?)Summaries.Same(group, nameof(InferenceResult.KlDivergenceMean)),
+                    (double?)Summaries.Same(group, nameof(InferenceResult.SameTopPercent))));
             bases.Add(basis);
         }
 
@@ -44,7 +47,8 @@ public static class Costs
         settings.Validate();
         var bases = summaries.Select(s => new CostBasis(s.DeviceName, s.ModelName, s.Quantization, s.Threads, s.GpuLayers, s.ContextSize,
             s.PromptTokens, s.RequestedTokens, s.DepthTokens, s.Runs, s.DecodeTokensPerSecondMedian, s.PrefillTokensPerSecondMedian,
-            null, null, null, "a summary carries no power (pipe the results themselves for measured watts)")).ToList();
+            null, null, null, "a summary carries no power (pipe the results themselves for measured watts)",
+            new CostQuality(s.SyntheticWeights, s.QualityReference, s.Perplexity, s.KlDivergenceMean, s.SameTopPercent))).ToList();
         return Estimate(bases, settings);
     }
 
@@ -82,6 +86,8 @@ public static class Costs
             RequestedTokens = basis.RequestedTokens, DepthTokens = basis.DepthTokens, Runs = basis.Runs,
             DecodeTokensPerSecond = basis.Decode, PrefillTokensPerSecond = basis.Prefill,
             PowerWatts = watts, PowerSource = powerSource, EnergyScope = basis.Scope, EnergyMethod = basis.Method,
+            SyntheticWeights = basis.Quality.Synthetic, QualityReference = basis.Quality.Reference, Perplexity = basis.Quality.Perplexity,
+            KlDivergenceMean = basis.Quality.KlDivergenceMean, SameTopPercent = basis.Quality.SameTopPercent,
             BoardName = board.Name, BoardPriceUsd = board.PriceUsd, BoardPriceSource = board.PriceSource,
             LifetimeYears = settings.LifetimeYears, DutyCycle = settings.DutyCycle, ElectricityUsdPerKwh = settings.ElectricityUsdPerKwh,
             CloudProvider = price.Provider, CloudModel = price.Model,
@@ -192,5 +198,8 @@ public static class Costs
     private sealed record CostBasis(
         string? DeviceName, string? ModelName, string? Quantization, int? Threads, int? GpuLayers, int? ContextSize,
         int? PromptTokens, int? RequestedTokens, int? DepthTokens, int Runs, double? Decode, double? Prefill,
-        double? Watts, string? Scope, string? Method, string? NoPowerReason);
+        double? Watts, string? Scope, string? Method, string? NoPowerReason, CostQuality Quality);
+
+    /// <summary>The quality figures a configuration's runs carry (null each where they carry none).</summary>
+    private sealed record CostQuality(bool? Synthetic, string? Reference, double? Perplexity, double? KlDivergenceMean, double? SameTopPercent);
 }

@@ -191,8 +191,60 @@ public static class PlanReader
         }
 
         Seconds(plan.QuietMaxWaitSeconds, at, "quietMaxWaitSeconds");
+        ValidateQuality(plan, at, folder);
         RequireReasonableSize(plan, at);
     }
+
+    /// <summary>The quality section: its text readable, its settings Measure-EdgeQuality's, every reference found.</summary>
+    private static void ValidateQuality(BenchmarkPlan plan, IPlanSource at, string folder)
+    {
+        if (plan.Quality is not { } quality)
+        {
+            int stray = plan.Models.FindIndex(m => m.Reference is not null);
+            if (stray >= 0)
+            {
+                throw at.Error("PlanQualityMissing", $"models[{stray}].reference is a quality reference, but the plan measures no quality; add 'quality:' with a 'text' to score", "models", stray, "reference");
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(quality.Text))
+        {
+            throw at.Error("PlanQualityText", "quality needs 'text': a UTF-8 text file to score perplexity over, relative to the plan (examples/quality-text.txt is one)", "quality");
+        }
+
+        try
+        {
+            Perplexity.QualityText.Read(Path.Combine(folder, quality.Text));
+        }
+        catch (EdgeLmException e)
+        {
+            throw at.Error("PlanQualityText", $"quality text: {e.Message}", "quality", "text");
+        }
+
+        try
+        {
+            Settings(quality, plan, "model.gguf", folder).Validate();
+        }
+        catch (EdgeLmArgumentException e)
+        {
+            string key = e.ErrorId switch { "ContextOutOfRange" => "context", "ChunksOutOfRange" => "chunks", _ => "gpuLayers" };
+            throw at.Error("PlanOutOfRange", $"quality {key}: {e.Message}", "quality", key);
+        }
+
+        QualityReferences.Resolve(plan, folder, at);
+    }
+
+    /// <summary>What Measure-EdgeQuality is asked for one model of a plan with a quality section.</summary>
+    internal static Perplexity.QualitySettings Settings(PlanQuality quality, BenchmarkPlan plan, string modelPath, string folder) => new()
+    {
+        ModelPath = modelPath,
+        TextPath = Path.GetFullPath(Path.Combine(folder, quality.Text!)),
+        ContextSize = quality.Context,
+        Chunks = quality.Chunks,
+        GpuLayers = quality.GpuLayers ?? plan.GpuLayers.FirstOrDefault(),
+    };
 
     /// <summary>The most runs (configurations × repetitions) a plan may expand to without the user saying they mean it.</summary>
     public const long MaxRuns = 10_000;
@@ -267,9 +319,10 @@ public static class PlanReader
         {
             string[] known = unknown.Groups[2].Value switch
             {
-                nameof(PlanModel) => new[] { "path", "synthetic", "quantizations" },
+                nameof(PlanModel) => new[] { "path", "synthetic", "quantizations", "reference" },
+                nameof(PlanQuality) => new[] { "text", "context", "chunks", "reference", "gpuLayers" },
                 nameof(PlanCooldown) => new[] { "seconds", "untilCelsius", "maxWaitSeconds" },
-                _ => new[] { "models", "threads", "threadsUpToCores", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge", "quietBelow", "quietMaxWaitSeconds" },
+                _ => new[] { "models", "threads", "threadsUpToCores", "gpuLayers", "contexts", "promptTokens", "generationTokens", "depths", "repetitions", "warmups", "cooldown", "energy", "baselineSeconds", "output", "modelCache", "allowLarge", "quietBelow", "quietMaxWaitSeconds", "quality" },
             };
             return $"unknown key '{unknown.Groups[1].Value}'; the keys here are {string.Join(", ", known)}";
         }

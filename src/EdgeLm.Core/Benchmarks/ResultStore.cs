@@ -13,11 +13,12 @@ internal sealed class ResultStore : IDisposable
 {
     private readonly FileStream _stream;
 
-    private ResultStore(string path, FileStream stream, HashSet<string> keys, int records, string? repaired)
+    private ResultStore(string path, FileStream stream, HashSet<string> keys, Dictionary<string, HashSet<QualityFigures>> quality, int records, string? repaired)
     {
         Path = path;
         _stream = stream;
         Keys = keys;
+        Quality = quality;
         Records = records;
         Repaired = repaired;
     }
@@ -26,6 +27,9 @@ internal sealed class ResultStore : IDisposable
 
     /// <summary>RunKeys of the records already in the file.</summary>
     public IReadOnlySet<string> Keys { get; }
+
+    /// <summary>The quality figures of the records already in the file, by ModelPath (for -Resume: measured once per model).</summary>
+    public IReadOnlyDictionary<string, HashSet<QualityFigures>> Quality { get; }
 
     public int Records { get; private set; }
 
@@ -53,7 +57,8 @@ internal sealed class ResultStore : IDisposable
             }
 
             var keys = new HashSet<string>(StringComparer.Ordinal);
-            (long goodLength, int records, string? repaired) = Scan(stream, full, keys);
+            var quality = new Dictionary<string, HashSet<QualityFigures>>(StringComparer.Ordinal);
+            (long goodLength, int records, string? repaired) = Scan(stream, full, keys, quality);
             if (goodLength < stream.Length)
             {
                 stream.SetLength(goodLength);
@@ -61,7 +66,7 @@ internal sealed class ResultStore : IDisposable
             }
 
             stream.Seek(0, SeekOrigin.End);
-            return new ResultStore(full, stream, keys, records, repaired);
+            return new ResultStore(full, stream, keys, quality, records, repaired);
         }
         catch
         {
@@ -81,7 +86,8 @@ internal sealed class ResultStore : IDisposable
     public void Dispose() => _stream.Dispose();
 
     // Complete lines are kept; a final line without its newline, or one that is not a record, is a run cut short.
-    private static (long GoodLength, int Records, string? Repaired) Scan(FileStream stream, string file, HashSet<string> keys)
+    private static (long GoodLength, int Records, string? Repaired) Scan(FileStream stream, string file, HashSet<string> keys,
+        Dictionary<string, HashSet<QualityFigures>> quality)
     {
         stream.Seek(0, SeekOrigin.Begin);
         byte[] content = new byte[stream.Length];
@@ -124,6 +130,11 @@ internal sealed class ResultStore : IDisposable
                 if (!string.IsNullOrEmpty(record.RunKey))
                 {
                     keys.Add(record.RunKey);
+                }
+
+                if (QualityFigures.From(record) is { } figures)
+                {
+                    (quality.TryGetValue(record.ModelPath, out HashSet<QualityFigures>? known) ? known : quality[record.ModelPath] = new()).Add(figures);
                 }
             }
 

@@ -41,6 +41,7 @@ internal static class InferenceRecord
             Quantization = info.Quantization,
             ParameterCount = info.ParameterCount,
             ModelBytes = info.ModelBytes,
+            SyntheticWeights = info.SyntheticWeights,
             Threads = measured.Threads,
             GpuLayers = settings.GpuLayers,
             ContextSize = measured.ContextSize,

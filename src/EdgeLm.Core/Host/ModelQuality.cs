@@ -106,7 +106,7 @@ public static class ModelQuality
             Quantization = info.Quantization,
             ParameterCount = info.ParameterCount,
             ModelBytes = info.ModelBytes,
-            SyntheticWeights = EdgeLm.Core.Models.SyntheticWeights.Of(file),
+            SyntheticWeights = info.SyntheticWeights,
             TextPath = text.Path,
             TextSha256 = text.Sha256,
             TextBytes = text.Bytes,

@@ -44,6 +44,7 @@ public static class ModelInspector
             ModelBytes = modelBytes,
             DecodeWeightBytes = modelBytes - gatheredOnly,
             FileBytes = file.FileBytes,
+            SyntheticWeights = SyntheticWeights.Of(file),
         };
     }
 

@@ -34,6 +34,8 @@ public sealed class BenchmarkSummary : IFlatRecord
 
     internal readonly GroupKeys Keys = new();
     internal string[]? FigureColumns;
+    /// <summary>Whether the quality columns are written: some run of the call carried quality figures (null: this summary has them).</summary>
+    internal bool? QualityColumns;
 
     // Default grouping keys (ResultFields.DefaultKeys): null when not grouped by.
     public string? DeviceName { get; set; }
@@ -175,6 +177,31 @@ public sealed class BenchmarkSummary : IFlatRecord
     /// <summary>The configurations that dominate this one on speed and memory, '; '-joined; null on the front.</summary>
     public string? SpeedMemoryDominatedBy { get; set; }
 
+    // Quality (a plan's quality section): the runs' model's figures, the same on each of its runs; null when the runs
+    // carry none, or carry different ones (a group of several models).
+    public bool? SyntheticWeights { get; set; }
+    public string? QualityReference { get; set; }
+    public double? Perplexity { get; set; }
+    public double? PerplexityUncertainty { get; set; }
+    public double? PerplexityRatio { get; set; }
+    public double? KlDivergenceMean { get; set; }
+    public double? KlDivergenceP99 { get; set; }
+    public double? DeltaPRmsPercent { get; set; }
+    public double? SameTopPercent { get; set; }
+
+    /// <summary>On the Pareto front of decode speed (median) against KL divergence from the reference (mean); null without both.</summary>
+    public bool? ParetoSpeedQuality { get; set; }
+
+    /// <summary>The configurations that dominate this one on speed and quality, '; '-joined; null on the front.</summary>
+    public string? SpeedQualityDominatedBy { get; set; }
+
+    /// <summary>The quality columns, in order (InferenceResult's names).</summary>
+    internal static readonly IReadOnlyList<string> QualityFigures = new[]
+    {
+        nameof(SyntheticWeights), nameof(QualityReference), nameof(Perplexity), nameof(PerplexityUncertainty), nameof(PerplexityRatio),
+        nameof(KlDivergenceMean), nameof(KlDivergenceP99), nameof(DeltaPRmsPercent), nameof(SameTopPercent),
+    };
+
     /// <summary>A column by name (keys included), or null.</summary>
     public object? this[string name] => ((IFlatRecord)this).GetFields().FirstOrDefault(f => f.Key == name).Value;
 
@@ -213,6 +240,16 @@ public sealed class BenchmarkSummary : IFlatRecord
         {
             fields.Add(new("ParetoSpeedMemory", ParetoSpeedMemory));
             fields.Add(new("SpeedMemoryDominatedBy", SpeedMemoryDominatedBy));
+        }
+
+        if (QualityColumns ?? Perplexity is not null)
+        {
+            fields.AddRange(QualityFigures.Select(q => new KeyValuePair<string, object?>(q, TypedRecord.Get(this, q))));
+            if (speed)
+            {
+                fields.Add(new("ParetoSpeedQuality", ParetoSpeedQuality));
+                fields.Add(new("SpeedQualityDominatedBy", SpeedQualityDominatedBy));
+            }
         }
 
         return fields;

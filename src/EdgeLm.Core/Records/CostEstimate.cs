@@ -34,6 +34,13 @@ public sealed class CostEstimate
     public string? EnergyScope { get; set; }
     public string? EnergyMethod { get; set; }
 
+    // Quality (when the runs carry a plan's quality figures): what the tokens are worth, beside what they cost.
+    public bool? SyntheticWeights { get; set; }
+    public string? QualityReference { get; set; }
+    public double? Perplexity { get; set; }
+    public double? KlDivergenceMean { get; set; }
+    public double? SameTopPercent { get; set; }
+
     // The device's cost inputs, defaults included.
     public string? BoardName { get; set; }
     public double BoardPriceUsd { get; set; }

@@ -28,6 +28,8 @@ public sealed class InferenceResult
     public string Quantization { get; set; } = string.Empty;
     public long ParameterCount { get; set; }
     public long ModelBytes { get; set; }
+    /// <summary>True for EdgeLm's synthetic (random-weight) models: speed, memory and energy are real, answers and perplexity are noise. Null in files from before it was recorded.</summary>
+    public bool? SyntheticWeights { get; set; }
 
     // Settings
     public int Threads { get; set; }
@@ -118,6 +120,26 @@ public sealed class InferenceResult
     public int? ExtraRunnableTasks { get; set; }
     /// <summary>True when the run shared the CPU enough to move its figures (see docs/records.md for the thresholds).</summary>
     public bool? Contended { get; set; }
+
+    // Quality (a benchmark plan's quality section: measured once per model over a text, the same on each of its runs; null without one)
+    /// <summary>SHA-256 (lower-case hex) of the text the perplexity was scored over.</summary>
+    public string? QualityTextSha256 { get; set; }
+    /// <summary>Tokens per chunk of the perplexity (llama-perplexity's -c); not the run's ContextSize.</summary>
+    public int? QualityContextSize { get; set; }
+    public int? QualityChunks { get; set; }
+    /// <summary>The reference the KL divergence is against: its model name and quantization; null without one.</summary>
+    public string? QualityReference { get; set; }
+    public double? Perplexity { get; set; }
+    public double? PerplexityUncertainty { get; set; }
+    /// <summary>Perplexity / the reference's; 1 for the reference itself.</summary>
+    public double? PerplexityRatio { get; set; }
+    /// <summary>Mean KL divergence from the reference's token distribution (nats); 0 for the reference itself, by definition.</summary>
+    public double? KlDivergenceMean { get; set; }
+    public double? KlDivergenceP99 { get; set; }
+    /// <summary>RMS of the change in the probability of the text's next token against the reference, percent.</summary>
+    public double? DeltaPRmsPercent { get; set; }
+    /// <summary>Share of scored positions whose most likely token is the reference's, percent; 100 for the reference itself.</summary>
+    public double? SameTopPercent { get; set; }
 
     public string Output { get; set; } = string.Empty;
 }

@@ -31,4 +31,6 @@ public sealed class ModelInfo
     /// </summary>
     public long DecodeWeightBytes { get; set; }
     public long FileBytes { get; set; }
+    /// <summary>True for EdgeLm's synthetic (random-weight) models: fine for speed, memory and energy; their answers and perplexity mean nothing.</summary>
+    public bool SyntheticWeights { get; set; }
 }

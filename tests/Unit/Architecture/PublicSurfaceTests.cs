@@ -14,6 +14,7 @@ public sealed class PublicSurfaceTests
         ["EdgeLm.Core.Benchmarks.BenchmarkPlan"] = "LoadedPlan.Plan, what PlanReader.Read returns",
         ["EdgeLm.Core.Benchmarks.PlanModel"] = "BenchmarkPlan.Models",
         ["EdgeLm.Core.Benchmarks.PlanCooldown"] = "BenchmarkPlan.Cooldown",
+        ["EdgeLm.Core.Benchmarks.PlanQuality"] = "BenchmarkPlan.Quality",
         ["EdgeLm.Core.Energy.IEnergySource"] = "EnergySelection.Sources",
     };
 

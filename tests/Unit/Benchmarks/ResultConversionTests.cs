@@ -223,7 +223,7 @@ public sealed class ResultConversionTests
 
         // Output holds a newline, so each record takes two lines: #TYPE 1, header 2, records at 3, 5, 7.
         string text = File.ReadAllText(file);
-        File.WriteAllText(file, "#TYPE EdgeLm.InferenceResult\n" + text.Replace(",Q4_0,1000000,123456789,2,", ",Q4_0,1000000,123456789,x2,"));
+        File.WriteAllText(file, "#TYPE EdgeLm.InferenceResult\n" + text.Replace(",Q4_0,1000000,123456789,,2,", ",Q4_0,1000000,123456789,,x2,"));
 
         ResultFileEntry[] entries = ResultFiles.Read(file).ToArray();
 
@@ -261,6 +261,7 @@ public sealed class ResultConversionTests
         measured.TokensPerJoule = 10;
         measured.EnergyThroughputTradeoff = 0.01;
         measured.BandwidthUtilization = 0.5;
+        measured.Perplexity = 12.5;
         BenchmarkSummary summary = Summaries.Summarize(new[] { measured, Full() }).Single();
         ResultComparison comparison = Comparisons.Compare(new[] { Full() }, new[] { Full() }).First();
 

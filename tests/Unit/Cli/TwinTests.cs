@@ -49,6 +49,8 @@ public sealed class TwinTests
         [("Invoke-EdgeInference", "FlashAttention")] = "--flash-attn",
         [("Invoke-EdgeBenchmark", "CooldownSeconds")] = "--cooldown",
         [("Invoke-EdgeBenchmark", "QuietMaxWaitSeconds")] = "--quiet-max-wait",
+        [("Invoke-EdgeBenchmark", "QualityTextPath")] = "--quality-text",
+        [("Invoke-EdgeBenchmark", "QualityContextSize")] = "--quality-context",
         [("New-EdgeSyntheticModel", "EmbeddingSize")] = "--embedding",
         [("New-EdgeSyntheticModel", "FeedForwardSize")] = "--feed-forward",
         [("New-EdgeSyntheticModel", "VocabularySize")] = "--vocabulary",
