@@ -6,6 +6,8 @@
     Runs a study plan (examples/study.yaml, or study-quick.yaml for minutes instead of hours), resuming the results
     file when it exists, then prints what the study asked of each configuration:
     - speed against energy and memory, with S_t (J*s/token^2) and the Pareto fronts (Measure-EdgeResult, -View Tradeoffs);
+    - when the plan measures quality: KL divergence from the reference, the same top token and perplexity beside speed
+      (-View Quality);
     - dollars per million tokens on this board against cloud APIs, for a workload (Measure-EdgeCost);
     - whether each model fits this board at the context it ran, predicted against measured (Test-EdgeFit).
     Every step is an ordinary cmdlet: the results file feeds any of them again later.
@@ -53,8 +55,14 @@ Write-Host "== Benchmark: $Plan -> $OutputPath"
 Invoke-EdgeBenchmark -Plan $Plan -OutputPath $OutputPath -Resume:(Test-Path -LiteralPath $OutputPath) | Out-Null
 $results = Import-EdgeResult -Path $OutputPath
 
-Write-Host '== Trade-offs: S_t = J/token / tokens/s; Front: E speed-energy, M speed-memory'
-$results | Measure-EdgeResult | Format-Table -View Tradeoffs
+Write-Host '== Trade-offs: S_t = J/token / tokens/s; Front: E energy, M memory, Q quality'
+$summaries = $results | Measure-EdgeResult
+$summaries | Format-Table -View Tradeoffs
+
+if ($results | Where-Object { $null -ne $_.Perplexity }) {
+    Write-Host '== Quality: KL divergence from the reference, same top token, perplexity'
+    $summaries | Format-Table -View Quality
+}
 
 Write-Host "== Cost: USD per million generated tokens, here and in the cloud ($RequestsPerDay req/day)"
 $price = @{}

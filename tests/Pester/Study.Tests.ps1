@@ -7,7 +7,8 @@ BeforeAll {
     Set-Content -LiteralPath $plan -Value @(
         'models:', '  - synthetic: tiny', '    quantizations: [F16]', 'threadsUpToCores: true', 'contexts: [512]',
         'promptTokens: [8]', 'generationTokens: [4]', 'repetitions: 2', 'warmups: 0', 'energy: true', 'baselineSeconds: 0.5',
-        "modelCache: $TestDrive")
+        "modelCache: $TestDrive", 'quality:', "  text: $([IO.Path]::Combine($PSScriptRoot, '..', '..', 'examples', 'quality-text.txt'))",
+        '  context: 32', '  chunks: 2', '  reference: F16')
     $results = Join-Path $TestDrive 'study.jsonl'
 }
 
@@ -17,6 +18,8 @@ Describe 'The study in one command' {
 
         $text | Should -Match '== Trade-offs'
         $text | Should -Match 'synthetic-tiny +F16 +1 '
+        $text | Should -Match '== Quality'
+        $text | Should -Match 'synthetic-tiny +F16 +1 .+ 0\.0 +100\.0 .+ yes +Q'
         $text | Should -Match 'gpt-4o-mini'
         $text | Should -Match 'synthetic-tiny +F16 +512 fits'
         $runs = @(Import-EdgeResult -Path $results)

@@ -3,7 +3,8 @@ namespace EdgeLm.Core.Benchmarks;
 /// <summary>
 /// Marks the summaries on the Pareto front of decode speed (higher is better) against a cost (lower is better: energy
 /// per token and peak memory by their medians, KL divergence from the quality reference by its mean), and names for
-/// every other one the configurations that dominate it: at least as fast and as cheap, and strictly better in one. Summaries without both figures are left out (null), never counted as dominated.
+/// every other one the configurations that dominate it: at least as fast and as cheap, and strictly better in one
+/// (for quality, among the summaries with the same reference). Summaries without both figures are left out (null), never counted as dominated.
 /// </summary>
 internal static class ParetoFront
 {
@@ -12,8 +13,12 @@ internal static class ParetoFront
         Mark(summaries, s => s.JoulesPerTokenMedian, (s, front, by) => { s.ParetoSpeedEnergy = front; s.SpeedEnergyDominatedBy = by; });
         Mark(summaries, s => s.PeakRssBytesMedian, (s, front, by) => { s.ParetoSpeedMemory = front; s.SpeedMemoryDominatedBy = by; });
         // Quality's cost is the KL divergence from the reference: the one quality figure comparable across quantizations
-        // (perplexity of a random-weight model means nothing, and differs in meaning between tokenizers).
-        Mark(summaries, s => s.KlDivergenceMean, (s, front, by) => { s.ParetoSpeedQuality = front; s.SpeedQualityDominatedBy = by; });
+        // (perplexity of a random-weight model means nothing, and differs in meaning between tokenizers). It compares
+        // only against the same reference, so the front is drawn among the quantizations of one model at a time.
+        foreach (IGrouping<string?, BenchmarkSummary> model in summaries.GroupBy(s => s.QualityReference))
+        {
+            Mark(model.ToArray(), s => model.Key is null ? null : s.KlDivergenceMean, (s, front, by) => { s.ParetoSpeedQuality = front; s.SpeedQualityDominatedBy = by; });
+        }
     }
 
     private static void Mark(IReadOnlyList<BenchmarkSummary> summaries, Func<BenchmarkSummary, double?> cost, Action<BenchmarkSummary, bool?, string?> set)

@@ -42,6 +42,21 @@ public sealed class QualityFiguresTests
     }
 
     [Fact]
+    public void TheSpeedQualityFrontIsDrawnPerReference()
+    {
+        // A second model, slower and with more divergence from its own reference than any quantization above: still
+        // on its own front, since divergences from different references do not compare.
+        InferenceResult other = Run("Q4_0", 1, 0.5, 40);
+        other.ModelName = "qwen";
+        other.QualityReference = "qwen F16";
+
+        IReadOnlyList<BenchmarkSummary> summaries = Summaries.Summarize(Runs.Append(other));
+
+        Assert.True(summaries.Single(s => s.ModelName == "qwen").ParetoSpeedQuality);
+        Assert.Equal(new[] { "Q4_0", "Q8_0", "F16" }, summaries.Where(s => s.ModelName == "llama" && s.ParetoSpeedQuality == true).Select(s => s.Quantization));
+    }
+
+    [Fact]
     public void AGroupOfSeveralModelsHasNoQualityFiguresRatherThanOneOfThem()
     {
         BenchmarkSummary all = Assert.Single(Summaries.Summarize(Runs, new[] { "DeviceName" }));
