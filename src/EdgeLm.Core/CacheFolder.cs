@@ -21,4 +21,21 @@ internal static class CacheFolder
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return string.IsNullOrEmpty(home) ? null : System.IO.Path.Combine(home, ".cache", "edgelm");
     }
+
+    /// <summary>
+    /// Creates <paramref name="folder"/> (where <paramref name="what"/> go), or says which folder could not be made and
+    /// how to choose another (<paramref name="fix"/>), instead of .NET's "Could not find a part of the path".
+    /// </summary>
+    public static string Create(string folder, string what, string fix)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            return folder;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EdgeLmException("CacheUnwritable", $"{what} go to {folder}, which cannot be created ({e.Message.TrimEnd('.')}); {fix}");
+        }
+    }
 }

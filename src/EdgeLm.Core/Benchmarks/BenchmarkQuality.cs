@@ -68,16 +68,7 @@ internal static class BenchmarkQuality
                 // Scores the reference, saving its log-probabilities for the models compared against it.
                 QualityFigures SaveReference(string reference)
                 {
-                    try
-                    {
-                        Directory.CreateDirectory(folder);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        throw new EdgeLmException("QualityCacheUnwritable",
-                            $"the reference's log-probabilities go to {folder}, which cannot be created ({e.Message}); set EDGELM_CACHE_DIR to a writable folder");
-                    }
-
+                    CacheFolder.Create(folder, "the reference's log-probabilities", "set EDGELM_CACHE_DIR to a writable folder");
                     string file = Path.Combine(folder, $"reference-{Environment.ProcessId}-{Guid.NewGuid():N}.logits");
                     logits[reference] = file;
                     Report($"scoring the reference {Path.GetFileName(reference)}");

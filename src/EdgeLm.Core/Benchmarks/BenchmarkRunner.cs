@@ -185,7 +185,8 @@ public static class BenchmarkRunner
 
         string folder = loaded.Plan.ModelCache is string cache ? Path.Combine(loaded.Folder, cache)
             : Path.Combine(CacheFolder.Path() ?? Path.GetTempPath(), "models");
-        Directory.CreateDirectory(folder);
+        CacheFolder.Create(folder, "synthetic models", loaded.Plan.ModelCache is null
+            ? "set the plan's modelCache, or EDGELM_CACHE_DIR, to a writable folder" : "set the plan's modelCache to a writable folder");
         string file = Path.Combine(folder, $"synthetic-{model.Shape}-{model.Quantization}.gguf");
         if (File.Exists(file))
         {

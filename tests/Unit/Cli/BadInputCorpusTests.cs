@@ -47,6 +47,8 @@ public sealed class BadInputCorpusTests : IDisposable
         ["hang: --threads 100000"] = new("hang", t => new[] { "infer", "--model", t._tiny.Path, "--prompt", "x", "--threads", "100000" }, 1, "threads"),
 
         // Memory: endless files, and numbers far beyond the model or the machine.
+        ["hang: quality text is a FIFO"] = new("hang", t => new[] { "bench", "--plan", t.Plan($"quality: {{text: {t.Fifo("text.txt")}}}\n") }, 1, "FIFO"),
+        ["memory: quality text is /dev/zero"] = new("memory", t => new[] { "bench", "--plan", t.Plan("quality: {text: /dev/zero}\n") }, 1, "character device"),
         ["memory: plan is /dev/urandom"] = new("memory", t => new[] { "bench", "--plan", "/dev/urandom" }, 1, "character device"),
         ["memory: results file is /dev/zero"] = new("memory", t => new[] { "export", "--in", "/dev/zero" }, 1, "character device"),
         ["memory: --max-tokens 1000000000"] = new("memory", t => new[] { "infer", "--model", t._tiny.Path, "--prompt", "x", "--max-tokens", "1000000000" }, 1, "trained for"),
@@ -62,6 +64,8 @@ public sealed class BadInputCorpusTests : IDisposable
         ["generic: baselineSeconds .inf"] = new("generic", t => new[] { "bench", "--plan", t.Plan("energy: true\nbaselineSeconds: .inf\n") }, 1, "baselineSeconds"),
         ["generic: empty model path"] = new("generic", t => new[] { "model", "info", "--model", "" }, 2, "model"),
         ["generic: non-ASCII digits"] = new("generic", t => new[] { "infer", "--model", t._tiny.Path, "--prompt", "x", "--threads", "\u0663" }, 2, "--threads"),
+
+        ["generic: the synthetic model cache cannot be created"] = new("generic", t => new[] { "bench", "--plan", t.Text("synthetic.yaml", "models:\n  - synthetic: tiny\n    quantizations: [F16]\nmodelCache: /dev/null/models\n") }, 1, "set the plan's modelCache to a writable folder"),
 
         // Data that is not ours is never destroyed.
         ["destroy: --resume on a note"] = new("destroy", t => new[] { "bench", "--model", t._tiny.Path, "--threads", "1", "--prompt-tokens", "4", "--generation-tokens", "2", "--repetitions", "1", "--warmups", "0", "--resume", "--out", t.Text("note.txt", "remember to buy milk\n") }, 1, "not an EdgeLm results file"),
