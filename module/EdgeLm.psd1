@@ -16,6 +16,7 @@
     CmdletsToExport      = @(
         'Compare-EdgeResult'
         'Convert-EdgeModel'
+        'Export-EdgeReport'
         'Export-EdgeResult'
         'Get-DeviceProfile'
         'Get-EdgeModel'

@@ -49,6 +49,7 @@ internal static class Program
         root.Subcommands.Add(ResultCommands.Compare(globals));
         root.Subcommands.Add(ResultCommands.Budget(globals));
         root.Subcommands.Add(CostCommand.Create(globals));
+        root.Subcommands.Add(ReportCommand.Create(globals));
         root.Subcommands.Add(FitCommand.Create(globals));
         root.Subcommands.Add(QualityCommand.Create(globals));
         root.Subcommands.Add(ResultCommands.Export(globals));

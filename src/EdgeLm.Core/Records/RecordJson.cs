@@ -15,6 +15,8 @@ namespace EdgeLm;
 [JsonSerializable(typeof(DeviceProfile))]
 [JsonSerializable(typeof(EnergyMeasurement))]
 [JsonSerializable(typeof(PowerSourceInfo))]
+[JsonSerializable(typeof(QualityResult))]
+[JsonSerializable(typeof(PromptSuiteSummary))]
 // The scalars a flat record's field can hold (Export-EdgeResult takes rows of these).
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(bool))]

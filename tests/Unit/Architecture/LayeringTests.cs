@@ -26,6 +26,7 @@ public sealed class LayeringTests
         "EdgeLm.Core.Host",       // the host side: settings, worker client, runs into records, device profiles
         "EdgeLm.Core.Quality",    // answer quality: prompt suites and their checks
         "EdgeLm.Core.Benchmarks", // plans, sweeps, result files, summaries, comparisons, budgets
+        "EdgeLm.Core.Report", // the HTML report: SVG charts and sections from results
     };
 
     [Fact]

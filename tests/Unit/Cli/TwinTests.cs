@@ -34,6 +34,7 @@ public sealed class TwinTests
         ["Test-EdgePrompt"] = "prompts",
         ["Measure-EdgeQuality"] = "quality",
         ["Export-EdgeResult"] = "export",
+        ["Export-EdgeReport"] = "report",
         ["Import-EdgeResult"] = "export",
     };
 
@@ -69,6 +70,10 @@ public sealed class TwinTests
         [("Import-EdgeResult", "Path")] = "--in",
         [("Export-EdgeResult", "Path")] = "--out",
         [("Export-EdgeResult", "Format")] = "--to",
+        [("Export-EdgeReport", "Path")] = "--in",
+        [("Export-EdgeReport", "QualityPath")] = "--quality",
+        [("Export-EdgeReport", "ProfilePath")] = "--profile",
+        [("Export-EdgeReport", "OutputPath")] = "--out",
         [("Measure-EdgeEnergy", "ScriptBlock")] = "<command>",
         [("Test-EdgeFit", "MemoryBytes")] = "--memory",
         [("Test-EdgeFit", "Results")] = "--in",
@@ -82,6 +87,7 @@ public sealed class TwinTests
         [("Convert-EdgeModel", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
         [("Measure-EdgeQuality", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
         [("Export-EdgeResult", "PassThru")] = "writes the file's FileInfo to the pipeline; edgelm has no objects to pass on",
+        [("Export-EdgeReport", "PassThru")] = "writes the file's FileInfo to the pipeline; edgelm has no objects to pass on",
     };
 
     /// <summary>Options on every command, and their twins.</summary>
