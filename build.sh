@@ -3,7 +3,8 @@
 #   ./build.sh            natives + headers + build + module folder (out/EdgeLm)
 #   ./build.sh test       all of the above, then the xunit suite and the Pester suite (pwsh and Pester
 #                         installed by tools/pwsh.sh; PESTER_VERSION picks 5.7.1, 5.9.1 or 6.2.0;
-#                         EDGELM_PWSH uses a pwsh already on the machine)
+#                         EDGELM_PWSH uses a pwsh already on the machine; Chromium for the xunit
+#                         browser tests found or installed by tools/chromium.sh, or EDGELM_CHROMIUM)
 #   ./build.sh pester     build, module folder, then only the Pester suite
 #   ./build.sh natives    only fetch and place llama.cpp's shared libraries
 #   ./build.sh headers    only extract llama.cpp's headers (for the struct layout test)
@@ -130,7 +131,15 @@ run_unit_tests() {
   local results="$out/test-results"
   mkdir -p "$results"
   rm -f "$results/unit.trx"
-  local status=0
+  local status=0 chromium
+  # The browser tests (HeadlessChromium) render HTML in a real Chromium. Without one the suite still runs, so
+  # every other failure shows too; those tests then fail naming tools/chromium.sh.
+  if chromium="$("$repo/tools/chromium.sh")"; then
+    export EDGELM_CHROMIUM="$chromium"
+  else
+    say "no Chromium for the browser tests (see above); they will fail"
+    status=1
+  fi
   dotnet test "$repo/tests/Unit/EdgeLm.Tests.Unit.csproj" -c "$configuration" --no-build --nologo \
     --logger "trx;LogFileName=unit.trx" --results-directory "$results" || status=$?
   summarize_trx "$results/unit.trx"
