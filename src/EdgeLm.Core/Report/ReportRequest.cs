@@ -5,7 +5,7 @@ namespace EdgeLm.Core.Report;
 /// settings the cost and memory sections need. Everything but the results is optional; a section without its data
 /// says what would fill it.
 /// </summary>
-public sealed class ReportRequest
+public sealed record ReportRequest
 {
     public IReadOnlyList<InferenceResult> Results { get; init; } = Array.Empty<InferenceResult>();
 
