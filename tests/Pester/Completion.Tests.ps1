@@ -10,6 +10,7 @@ BeforeDiscovery {
         @{ Command = 'Compare-EdgeResult'; Line = 'Compare-EdgeResult a.jsonl b.jsonl'; Word = 'Verd'; Property = 'Verdict' }
         @{ Command = 'Convert-EdgeModel'; Line = 'Convert-EdgeModel a.gguf Q8_0 b.gguf'; Word = 'Quant'; Property = 'Quantization' }
         @{ Command = 'Export-EdgeResult'; Line = 'Export-EdgeResult r.md -PassThru'; Word = 'FullN'; Property = 'FullName' }
+        @{ Command = 'Export-EdgeReport'; Line = 'Export-EdgeReport r.jsonl -PassThru'; Word = 'FullN'; Property = 'FullName' }
         @{ Command = 'Get-DeviceProfile'; Line = 'Get-DeviceProfile'; Word = 'BoardM'; Property = 'BoardModel' }
         @{ Command = 'Get-EdgeModel'; Line = 'Get-EdgeModel m.gguf'; Word = 'ParameterC'; Property = 'ParameterCount' }
         @{ Command = 'Get-EdgePowerSource'; Line = 'Get-EdgePowerSource'; Word = 'Reada'; Property = 'Readable' }

@@ -45,7 +45,8 @@ internal static class EnvironmentSection
             items.Add(("Runs", $"{runs.Length} measured, {stamps.FirstOrDefault()} to {stamps.LastOrDefault()} (UTC)"));
             if (runs.Any(r => r.SyntheticWeights == true))
             {
-                items.Add(("Models", "some are EdgeLm's synthetic models (random weights): their speed, memory and energy are real, their answers and perplexity are not"));
+                string which = runs.All(r => r.SyntheticWeights == true) ? "all" : "some";
+                items.Add(("Models", $"{which} are EdgeLm's synthetic models (random weights): their speed, memory and energy are real, their answers and perplexity are not"));
             }
 
             html.Definitions(items);

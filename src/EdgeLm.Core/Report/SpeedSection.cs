@@ -23,6 +23,8 @@ internal static class SpeedSection
             {
                 BenchmarkSummary? summary = context.Summary(configuration, device);
                 (double? median, double? low, double? high) = summary is null ? (null, null, null) : figure(summary);
+                // A speed is never below zero; a t interval over few noisy runs can reach below it.
+                low = low is double l ? Math.Max(0, l) : null;
                 values.Add(median is double m
                     ? new BarValue(m, low, high, $"{configuration} on {device}: {ReportText.Number(m)} {unit} (95% CI {ReportText.Number(low)} to {ReportText.Number(high)}, {summary!.Runs} runs)")
                     : null);
