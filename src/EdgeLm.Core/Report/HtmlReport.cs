@@ -51,7 +51,13 @@ public static class HtmlReport
 
     private static void RefuseForeign(string full)
     {
-        if (InputFiles.KindOf(full) != FileKind.Regular || new FileInfo(full).Length == 0)
+        FileKind kind = InputFiles.KindOf(full);
+        if (kind is not (FileKind.Regular or FileKind.Missing))
+        {
+            throw new EdgeLmArgumentException("OutputNotARegularFile", $"{full} is {InputFiles.Describe(kind)}; the report is written only to a regular file: name an .html file");
+        }
+
+        if (kind == FileKind.Missing || new FileInfo(full).Length == 0)
         {
             return;
         }
