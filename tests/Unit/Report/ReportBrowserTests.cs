@@ -8,31 +8,26 @@ namespace EdgeLm.Tests.Report;
 /// The report as a reader's browser shows it: headless Chromium renders the page with no console message, no script
 /// error and no request of any kind, every chart drawn with its marks, and a screenshot kept in out/test-results.
 /// </summary>
-[Collection(TinyModelCollection.Name)]
 public sealed class ReportBrowserTests : IDisposable
 {
     private static readonly string[] Sections = { "environment", "speed", "latency", "memory", "tradeoffs", "cost", "quality", "configurations" };
-    private readonly TinyModel _tiny;
     private readonly TempFolder _folder = new();
-
-    public ReportBrowserTests(TinyModel tiny) => _tiny = tiny;
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>edgelm bench on a real model, then edgelm report, as the README's commands do.</summary>
+    /// <summary>The quick plan's results (examples/quick.yaml, real runs), then edgelm report, as the README's commands do.</summary>
     [Fact]
-    public void AReportOfRealRunsRendersEverySectionWithoutErrorsOrRequests()
+    public void AReportOfTheQuickPlanRendersEverySectionWithoutErrorsOrRequests()
     {
-        string results = _folder.File("runs.jsonl");
-        var bench = ProcessRunner.Edgelm("bench", "--model", _tiny.Path, "--threads", "1,2", "--prompt-tokens", "16", "--generation-tokens", "8",
-            "--repetitions", "2", "--warmups", "0", "--out", results, "--format", "json");
+        string results = _folder.File("quick.jsonl");
+        var bench = ProcessRunner.Edgelm("bench", "--plan", Path.Combine(Repository.Root, "examples", "quick.yaml"), "--out", results, "--format", "json");
         Assert.True(bench.Exit == 0, bench.Err);
         string report = _folder.File("report.html");
 
         var written = ProcessRunner.Edgelm("report", "--in", results, "--out", report, "--board-price-usd", "80");
 
         Assert.True(written.Exit == 0, written.Err);
-        AssertRenders(report, "report-real-runs.png");
+        AssertRenders(report, "report-quick-plan.png");
     }
 
     /// <summary>Two boards with energy and quality: every chart kind, legends and fronts.</summary>
