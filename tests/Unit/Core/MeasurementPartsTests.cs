@@ -47,14 +47,26 @@ public sealed class MeasurementPartsTests
     [Fact]
     public void PeakResidentSetResetsOnRequest()
     {
-        Assert.True(ProcessMemory.TryResetPeak());
-        long before = ProcessMemory.PeakRssBytes()!.Value;
-        byte[] big = GC.AllocateUninitializedArray<byte>(64 << 20, pinned: true);
-        Array.Fill(big, (byte)1);
-        long during = ProcessMemory.PeakRssBytes()!.Value;
-        GC.KeepAlive(big);
+        // Other tests of this process run meanwhile: one that frees memory just after the reset lowers the resident set
+        // the new 64 MiB then grows back into, so the peak can rise by less. Three tries tell that from a broken reset.
+        var seen = new List<string>();
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            Assert.True(ProcessMemory.TryResetPeak());
+            long before = ProcessMemory.PeakRssBytes()!.Value;
+            byte[] big = GC.AllocateUninitializedArray<byte>(64 << 20, pinned: true);
+            Array.Fill(big, (byte)1);
+            long during = ProcessMemory.PeakRssBytes()!.Value;
+            GC.KeepAlive(big);
+            if (during >= before + (48 << 20))
+            {
+                return;
+            }
 
-        Assert.True(during >= before + (48 << 20), $"peak {before} -> {during} after touching 64 MiB");
+            seen.Add($"peak {before} -> {during}");
+        }
+
+        Assert.Fail($"after touching 64 MiB three times: {string.Join("; ", seen)}");
     }
 
     [Fact]
