@@ -5,8 +5,15 @@ namespace EdgeLm.Core.Energy;
 /// <summary>Where to look for power sources and which to use.</summary>
 public sealed class EnergyOptions
 {
-    /// <summary>"/" or a snapshot tree; sources are found by their name and label files, never by index.</summary>
-    public string Root { get; set; } = "/";
+    /// <summary>The environment variable that points energy measurement at a snapshot tree instead of "/".</summary>
+    public const string RootVariable = "EDGELM_POWER_ROOT";
+
+    /// <summary>
+    /// "/" or a snapshot tree; sources are found by their name and label files, never by index. Default:
+    /// $EDGELM_POWER_ROOT, else "/": a board in a box (a recorded Pi 5 or Jetson tree with its tools on PATH) measures
+    /// a benchmark's energy from the recording, so the whole pipeline runs where no such sensor exists.
+    /// </summary>
+    public string Root { get; set; } = Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root ? root : "/";
 
     /// <summary>Where vcgencmd and nvidia-smi are looked for; null = PATH.</summary>
     public string? SearchPath { get; set; }
