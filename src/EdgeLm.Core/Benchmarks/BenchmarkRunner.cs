@@ -204,16 +204,26 @@ public static class BenchmarkRunner
         }
 
         report($"generating synthetic {model.Shape} {model.Quantization} (once, cached in {folder})");
-        string partial = file + ".partial";
-        SyntheticModelBuilder.Create(new SyntheticModelRequest
+        // A name of its own: two benchmarks sharing a cache may generate the same model at once (the same seed gives
+        // the same bytes, so whichever rename comes last is as good as the first).
+        string partial = $"{file}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial";
+        try
         {
-            Shape = SyntheticShapes.Get(model.Shape!),
-            Quantization = model.Quantization!,
-            OutputPath = partial,
-            Force = true,
-            NativeDirectory = nativeDirectory,
-        }, null, cancellationToken);
-        File.Move(partial, file, overwrite: true);
+            SyntheticModelBuilder.Create(new SyntheticModelRequest
+            {
+                Shape = SyntheticShapes.Get(model.Shape!),
+                Quantization = model.Quantization!,
+                OutputPath = partial,
+                Force = true,
+                NativeDirectory = nativeDirectory,
+            }, null, cancellationToken);
+            File.Move(partial, file, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+
         return file;
     }
 
