@@ -1,0 +1,54 @@
+namespace EdgeLm.Tests.Support;
+
+/// <summary>
+/// What the arm64 tests run with on an x64 machine: qemu-user (invoked directly, no binfmt) and the arm64 cross
+/// compiler, both installed by tools/qemu.sh (which ./build.sh test runs, passing the emulator on as EDGELM_QEMU).
+/// Missing tools fail the test naming that script, as the browser tests name tools/chromium.sh.
+/// </summary>
+public static class Arm64Emulator
+{
+    public const string Variable = "EDGELM_QEMU";
+    private const string Install = "run tools/qemu.sh (as root, or with passwordless sudo) to install qemu-user-static, " +
+        "gcc-aarch64-linux-gnu and the arm64 libc6, libstdc++6 and libssl3, or set " + Variable + " to a qemu-aarch64";
+
+    /// <summary>The emulator: EDGELM_QEMU, else qemu-aarch64-static or qemu-aarch64 on PATH.</summary>
+    public static string Qemu => Find(Environment.GetEnvironmentVariable(Variable), "qemu-aarch64-static", "qemu-aarch64")
+        ?? throw new InvalidOperationException($"no arm64 emulator (qemu-aarch64-static) on PATH; {Install}");
+
+    /// <summary>The arm64 C compiler (Debian's gcc-aarch64-linux-gnu).</summary>
+    public static string CrossCompiler => Find(null, "aarch64-linux-gnu-gcc")
+        ?? throw new InvalidOperationException($"no arm64 C compiler (aarch64-linux-gnu-gcc) on PATH; {Install}");
+
+    /// <summary>
+    /// The environment for .NET under qemu-user: W^X off (its double mapping of JIT pages is what qemu emulates
+    /// worst, and slows the start by minutes) and the worker started under the same emulator, since an arm64
+    /// process here cannot exec another arm64 program by itself.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> DotnetEnvironment() => new Dictionary<string, string>
+    {
+        ["DOTNET_EnableWriteXorExecute"] = "0",
+        ["EDGELM_WORKER_PREFIX"] = Qemu,
+    };
+
+    private static string? Find(string? given, params string[] names)
+    {
+        if (!string.IsNullOrEmpty(given))
+        {
+            return File.Exists(given) ? Path.GetFullPath(given) : Find(null, given);
+        }
+
+        foreach (string name in names)
+        {
+            foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string candidate = Path.Combine(dir, name);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}
