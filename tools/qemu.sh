@@ -68,7 +68,7 @@ install_packages() {
     die "no qemu-aarch64-static and no apt-get to install it; install qemu-user (static) and arm64 glibc, libstdc++ and libssl with this system's package manager, or set EDGELM_QEMU"
   check_root
   # The arm64 libraries come from Debian's arm64 archive: dpkg must know the architecture and apt its lists.
-  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  if [ "$(dpkg --print-architecture)" != arm64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
     say "dpkg --add-architecture arm64 (for the arm64 libc6, libstdc++6 and libssl3 the release loads)"
     dpkg_root --add-architecture arm64
   fi
