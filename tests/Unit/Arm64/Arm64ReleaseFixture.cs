@@ -61,8 +61,11 @@ public sealed class Arm64ReleaseFixture : IDisposable
     public WatchedRun Synth { get; }
 
     /// <summary>The release's edgelm under qemu-aarch64, with the worker started under it too.</summary>
-    public WatchedRun Edgelm(params string[] args) =>
-        WatchedProcess.Run(Arm64Emulator.Qemu, args.Prepend(Program), HangLimit, Arm64Emulator.ReleaseEnvironment());
+    public WatchedRun Edgelm(params string[] args) => EdgelmOn(null, args);
+
+    /// <summary>The same on the qemu CPU model <paramref name="cpu"/> (null: qemu's default).</summary>
+    public WatchedRun EdgelmOn(string? cpu, params string[] args) =>
+        WatchedProcess.Run(Arm64Emulator.Qemu, args.Prepend(Program), HangLimit, Arm64Emulator.ReleaseEnvironment(cpu));
 
     /// <summary>The archive's SHA-256 as sha256sum writes it.</summary>
     public string ArchiveSha256()

@@ -22,12 +22,20 @@ public static class Arm64Emulator
     /// <summary>
     /// The environment for the release under qemu-user: the worker started under the same emulator, since an arm64
     /// process here cannot exec another arm64 program by itself. The runtime keeps its defaults, as on a board
-    /// (W^X included: turning it off made no measurable difference under Debian's qemu 7.2).
+    /// (W^X included: turning it off made no measurable difference under Debian's qemu 7.2). <paramref name="cpu"/>
+    /// is a qemu CPU model (QEMU_CPU, which the worker's emulator inherits): cortex-a72 is a Raspberry Pi 4's,
+    /// cortex-a76 a Pi 5's; null leaves qemu's default, which has every feature it emulates.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ReleaseEnvironment() => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> ReleaseEnvironment(string? cpu = null)
     {
-        ["EDGELM_WORKER_PREFIX"] = Qemu,
-    };
+        var environment = new Dictionary<string, string> { ["EDGELM_WORKER_PREFIX"] = Qemu };
+        if (cpu is not null)
+        {
+            environment["QEMU_CPU"] = cpu;
+        }
+
+        return environment;
+    }
 
     private static string? Find(string? given, params string[] names)
     {
