@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # EdgeLm's one entry point.
 #   ./build.sh            natives + headers + build + module folder (out/EdgeLm)
-#   ./build.sh test       all of the above, then the xunit suite and the Pester suite (pwsh and Pester
-#                         installed by tools/pwsh.sh; PESTER_VERSION picks 5.7.1, 5.9.1 or 6.2.0;
-#                         EDGELM_PWSH uses a pwsh already on the machine; Chromium for the xunit
-#                         browser tests found or installed by tools/chromium.sh, or EDGELM_CHROMIUM)
+#   ./build.sh test       all of the above, the linux-arm64 release, then the xunit suite and the Pester suite
+#                         (pwsh and Pester installed by tools/pwsh.sh; PESTER_VERSION picks 5.7.1, 5.9.1 or
+#                         6.2.0; EDGELM_PWSH uses a pwsh already on the machine; Chromium for the xunit
+#                         browser tests found or installed by tools/chromium.sh, or EDGELM_CHROMIUM; the
+#                         arm64 tests' emulator and cross compiler installed by tools/qemu.sh)
 #   ./build.sh pester     build, module folder, then only the Pester suite
 #   ./build.sh natives    only fetch and place llama.cpp's shared libraries
 #   ./build.sh headers    only extract llama.cpp's headers (for the struct layout test)
 #   ./build.sh module     build and assemble out/EdgeLm without fetching natives again
+#   ./build.sh release [RID...]  all of the above, then per runtime (linux-x64, linux-arm64; default both) a
+#                         self-contained edgelm CLI and the module with only that runtime's natives, each a
+#                         .tar.gz in out/release/ listed in out/release/SHA256SUMS
 # Every download comes from the npm registry through `npm pack` and is checked against a pinned
 # sha512 integrity before anything is extracted; tarballs are cached under .cache/ (or $EDGELM_CACHE).
 set -euo pipefail
@@ -127,6 +131,64 @@ assemble_module() {
   say "module folder ready: ${module_dir#"$repo"/}"
 }
 
+# The version every archive is named with: Directory.Build.props's <Version>.
+release_version() {
+  sed -n 's|.*<Version>\(.*\)</Version>.*|\1|p' "$repo/Directory.Build.props" | head -1
+}
+
+# One runtime's release: out/release/edgelm-VERSION-RID/ (the self-contained CLI, llama.cpp's libraries in
+# runtimes/RID/native where LlamaRuntime looks beside the CLI, and the CLI itself as the worker: `edgelm worker`
+# through its apphost, so a board needs no .NET) and out/release/EdgeLm-module-VERSION-RID/EdgeLm/ (the module
+# folder with only RID's libraries), each packed as a .tar.gz of that one folder.
+release_runtime() {
+  local rid="$1" version release="$out/release"
+  version="$(release_version)"
+  [ -f "$module_dir/runtimes/$rid/native/.edgelm-integrity" ] || die "no llama.cpp libraries for $rid in ${module_dir#"$repo"/}/runtimes; run ./build.sh natives"
+  local cli="edgelm-$version-$rid" module="EdgeLm-module-$version-$rid"
+  rm -rf "${release:?}/$cli" "${release:?}/$module" "$release/$cli.tar.gz" "$release/$module.tar.gz"
+  mkdir -p "$release"
+  # EdgeLmReleaseRid (Directory.Build.props) builds on .NET 10 in obj/release-RID/, apart from the everyday build.
+  dotnet publish "$repo/src/EdgeLm.Cli/EdgeLm.Cli.csproj" -c "$configuration" -r "$rid" --self-contained \
+    -p:EdgeLmReleaseRid="$rid" -o "$release/$cli" --nologo -v quiet -clp:NoSummary ||
+    die "dotnet publish of the $rid CLI failed (see above); the NuGet feed must serve Microsoft.NETCore.App.Runtime.$rid for .NET 10"
+  [ -x "$release/$cli/edgelm" ] || die "dotnet publish left no edgelm executable in ${release#"$repo"/}/$cli"
+  [ -n "$(find "$release/$cli/runtimes/$rid/native" -maxdepth 1 -name 'libllama*.so' 2>/dev/null)" ] ||
+    die "${release#"$repo"/}/$cli/runtimes/$rid/native has no libllama; run ./build.sh natives"
+  cp "$module_dir/runtimes/$rid/native/LICENSE.node-llama-cpp" "$release/$cli/runtimes/$rid/native/"
+  mkdir -p "$release/$module"
+  cp -r "$module_dir" "$release/$module/EdgeLm"
+  find "$release/$module/EdgeLm/runtimes" -mindepth 1 -maxdepth 1 ! -name "$rid" -exec rm -rf {} +
+  pack "$release" "$cli"
+  pack "$release" "$module"
+  say "release for $rid: ${release#"$repo"/}/$cli.tar.gz ($(du -sh "$release/$cli" | cut -f1) unpacked), ${release#"$repo"/}/$module.tar.gz"
+}
+
+# A folder of $1 as $1/$2.tar.gz, the same bytes for the same files (sorted names, no owners or times from
+# this machine), so two builds of one commit can be compared by checksum.
+pack() {
+  local parent="$1" name="$2" stamp
+  stamp="$(git -C "$repo" log -1 --format=%ct 2>/dev/null || echo 0)"
+  tar -C "$parent" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$stamp" -cf - "$name" |
+    gzip -n -9 >"$parent/$name.tar.gz"
+}
+
+# SHA256SUMS over every archive in out/release (the format `sha256sum -c` reads).
+release_checksums() {
+  local release="$out/release"
+  (cd "$release" && find . -maxdepth 1 -name '*.tar.gz' -printf '%f\n' | sort | xargs -r sha256sum >SHA256SUMS)
+  say "checksums in ${release#"$repo"/}/SHA256SUMS"
+}
+
+release() {
+  local rid
+  [ "$#" -gt 0 ] || set -- linux-x64 linux-arm64
+  for rid in "$@"; do
+    [ -n "${integrity[$rid]:-}" ] && [ "$rid" != source ] || die "unknown runtime '$rid'; use linux-x64 or linux-arm64"
+    release_runtime "$rid"
+  done
+  release_checksums
+}
+
 run_unit_tests() {
   local results="$out/test-results"
   mkdir -p "$results"
@@ -138,6 +200,15 @@ run_unit_tests() {
     export EDGELM_CHROMIUM="$chromium"
   else
     say "no Chromium for the browser tests (see above); they will fail"
+    status=1
+  fi
+  # The arm64 tests (Arm64*) run the linux-arm64 release and an arm64 struct-layout probe under qemu-aarch64.
+  # Without the emulator the suite still runs; those tests then fail naming tools/qemu.sh.
+  local qemu
+  if qemu="$("$repo/tools/qemu.sh")"; then
+    export EDGELM_QEMU="$qemu"
+  else
+    say "no qemu-aarch64 for the arm64 tests (see above); they will fail"
     status=1
   fi
   dotnet test "$repo/tests/Unit/EdgeLm.Tests.Unit.csproj" -c "$configuration" --no-build --nologo \
@@ -182,7 +253,17 @@ case "${1:-all}" in
   headers) headers ;;
   module) build; assemble_module ;;
   all) natives; headers; build; assemble_module ;;
-  test) natives; headers; build; assemble_module; run_tests ;;
+  test)
+    natives; headers; build; assemble_module
+    # The arm64 release is what the xunit suite's Arm64 tests run under emulation. Without it the suites still
+    # run, so every other failure shows too; those tests then fail naming ./build.sh release linux-arm64.
+    # A job of its own, waited for: inside `release ... || ...` bash would ignore set -e and carry on past a failure.
+    status=0
+    release linux-arm64 &
+    wait "$!" || { say "the linux-arm64 release failed (see above); the Arm64 tests will fail"; status=1; }
+    run_tests || status=1
+    exit "$status" ;;
   pester) build; assemble_module; run_pester_tests ;;
-  *) die "unknown command '$1'; use one of: all, test, pester, natives, headers, module" ;;
+  release) shift; natives; headers; build; assemble_module; release "$@" ;;
+  *) die "unknown command '$1'; use one of: all, test, pester, release, natives, headers, module" ;;
 esac

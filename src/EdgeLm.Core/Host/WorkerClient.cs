@@ -43,8 +43,13 @@ internal sealed class WorkerClient : IDisposable
     public bool Alive => !_disposed && !_process.HasExited;
 
     /// <summary>Starts a worker and waits for its hello.</summary>
-    public static WorkerClient Start(WorkerLaunch launch, string? nativeDirectory, Action<string>? logSink, CancellationToken cancellationToken)
+    public static WorkerClient Start(WorkerLaunch launch, string? nativeDirectory, Action<string>? logSink, CancellationToken cancellationToken) =>
+        Start(launch, nativeDirectory, logSink, cancellationToken, Environment.GetEnvironmentVariable(WorkerLaunch.PrefixVariable));
+
+    /// <summary>Starts a worker under <paramref name="prefix"/> (EDGELM_WORKER_PREFIX's words) and waits for its hello.</summary>
+    internal static WorkerClient Start(WorkerLaunch launch, string? nativeDirectory, Action<string>? logSink, CancellationToken cancellationToken, string? prefix)
     {
+        launch = launch.Under(prefix);
         var start = new ProcessStartInfo(launch.FileName)
         {
             RedirectStandardInput = true,
@@ -74,7 +79,10 @@ internal sealed class WorkerClient : IDisposable
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             throw new EdgeLmException("WorkerStartFailed",
-                $"could not start the EdgeLm worker ({launch.FileName} {string.Join(' ', launch.Arguments)}): {e.Message}; use -InProcess (--in-process) to run in this process instead");
+                $"could not start the EdgeLm worker ({launch.FileName} {string.Join(' ', launch.Arguments)}): {e.Message}; " +
+                (string.IsNullOrWhiteSpace(prefix)
+                    ? "use -InProcess (--in-process) to run in this process instead"
+                    : $"check {WorkerLaunch.PrefixVariable}='{prefix}' (its first word must be a program on PATH or a path), or unset it"));
         }
 
         var client = new WorkerClient(process, logSink);

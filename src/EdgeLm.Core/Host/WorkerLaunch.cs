@@ -10,6 +10,20 @@ namespace EdgeLm.Core.Host;
 /// </summary>
 public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Arguments)
 {
+    /// <summary>
+    /// A command the worker is started under, words split on spaces: `qemu-aarch64-static -L /usr/aarch64-linux-gnu`
+    /// to run an arm64 release on an x64 machine (a foreign executable cannot start its own worker without binfmt),
+    /// or `taskset -c 2,3` to pin the worker. Read by every front end, since all start their worker through Core.
+    /// </summary>
+    internal const string PrefixVariable = "EDGELM_WORKER_PREFIX";
+
+    /// <summary>This launch run by <paramref name="prefix"/>'s program (its words first); unchanged when the prefix is blank.</summary>
+    internal WorkerLaunch Under(string? prefix)
+    {
+        string[] words = (prefix ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return words.Length == 0 ? this : new WorkerLaunch(words[0], words.Skip(1).Append(FileName).Concat(Arguments).ToArray());
+    }
+
     /// <summary>`dotnet CLI-ASSEMBLY worker`, or null when no dotnet host can be found. The front end names its CLI assembly.</summary>
     public static WorkerLaunch? Dotnet(string cliAssembly)
     {

@@ -12,9 +12,14 @@ public sealed record WatchedRun(int Exit, string Out, string Err, long PeakRssBy
 /// </summary>
 public static class WatchedProcess
 {
-    public static WatchedRun Run(string program, IEnumerable<string> args, TimeSpan hangLimit)
+    public static WatchedRun Run(string program, IEnumerable<string> args, TimeSpan hangLimit, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
