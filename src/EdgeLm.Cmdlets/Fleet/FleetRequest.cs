@@ -1,0 +1,37 @@
+using System.Collections;
+using System.Management.Automation.Runspaces;
+using EdgeLm.Core.Benchmarks;
+
+namespace EdgeLm.Cmdlets.Fleet;
+
+/// <summary>What every board of a fleet benchmark is asked to do, and how the boards are reached.</summary>
+internal sealed class FleetRequest
+{
+    public required string PlanText { get; init; }
+
+    public bool Resume { get; init; }
+
+    public bool AllowLarge { get; init; }
+
+    /// <summary>A folder on each board (llama.cpp's libraries there), passed on as it is.</summary>
+    public string? NativeLibraryPath { get; init; }
+
+    /// <summary>The local module folder to copy to each board first (-DeployModule); null = the board's own module.</summary>
+    public string? DeployFrom { get; init; }
+
+    public string? UserName { get; init; }
+
+    public string? KeyFilePath { get; init; }
+
+    /// <summary>ssh -o options, as New-PSSession -Options takes them.</summary>
+    public Hashtable? SshOptions { get; init; }
+
+    /// <summary>
+    /// How long to wait for a board to answer, in milliseconds: a board that is off, or behind a firewall that drops
+    /// packets, would otherwise hold its slot until ssh gives up (minutes), while the others finish.
+    /// </summary>
+    public int ConnectingTimeoutMs { get; init; } = 30_000;
+}
+
+/// <summary>One board: reached by host name (a session opened and closed here), or through a session the caller opened.</summary>
+internal sealed record BoardTarget(string Name, FleetBoard? Host, PSSession? Session);
