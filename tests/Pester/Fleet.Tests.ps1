@@ -37,21 +37,25 @@ BeforeAll {
     # sshd started as root wants its privilege separation folder, which the package's service would have made.
     if ((id -u) -eq '0' -and -not (Test-Path /run/sshd)) { $null = New-Item -ItemType Directory -Path /run/sshd }
 
-    function Start-Board([string] $Name) {
+    # -Bare: a board without the module on its PSModulePath, and with its own home, where -DeployModule copies it.
+    function Start-Board([string] $Name, [switch] $Bare) {
         $port = Get-FreePort
         $hostKey = Join-Path $folder "$Name-host_key"
         & ssh-keygen -q -t ed25519 -N '' -f $hostKey
         $config = Join-Path $folder "$Name-sshd_config"
-        $modules = Split-Path -Parent (Split-Path -Parent $manifestPath)
+        $modules = if ($Bare) { Join-Path $folder "$Name-nothing" } else { Split-Path -Parent (Split-Path -Parent $manifestPath) }
         $environment = "SetEnv EDGELM_DEVICE_NAME=$Name EDGELM_CACHE_DIR=$(Join-Path $folder "$Name-cache") EDGELM_FLEET_TEST=$token " +
-            "`"PSModulePath=$modules`" `"PATH=$env:PATH`"$(if ($env:DOTNET_ROOT) { " DOTNET_ROOT=$env:DOTNET_ROOT" })"
+            "`"PSModulePath=$modules`" `"PATH=$env:PATH`"$(if ($env:DOTNET_ROOT) { " DOTNET_ROOT=$env:DOTNET_ROOT" })" +
+            $(if ($Bare) { " HOME=$(Join-Path $folder "$Name-home") XDG_DATA_HOME=$(Join-Path $folder "$Name-home/.local/share")" })
         Set-Content -LiteralPath $config -Value @(
             'ListenAddress 127.0.0.1', "Port $port", "HostKey $hostKey", "AuthorizedKeysFile $(Join-Path $folder 'authorized_keys')",
             'StrictModes no', 'PermitRootLogin yes', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UsePAM no', 'PidFile none',
             $environment,
             "Subsystem powershell $pwsh -sshs -NoLogo")
         $log = Join-Path $folder "$Name-sshd.log"
-        $process = Start-Process -FilePath $sshd -ArgumentList '-D', '-e', '-f', $config -RedirectStandardError $log -PassThru
+        # Both streams to files: an sshd holding this pwsh's stdout would keep a caller's pipe open after a crash.
+        $process = Start-Process -FilePath $sshd -ArgumentList '-D', '-e', '-f', $config -RedirectStandardError $log `
+            -RedirectStandardOutput (Join-Path $folder "$Name-sshd.out") -PassThru
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         while ($true) {
             $client = [Net.Sockets.TcpClient]::new()
@@ -63,6 +67,7 @@ BeforeAll {
     }
 
     $boards = @((Start-Board 'board1'), (Start-Board 'board2'))
+    $bare = Start-Board 'board3' -Bare
     $connection = @{
         UserName = (id -un); KeyFilePath = (Join-Path $folder 'user_key')
         SshOption = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' }
@@ -96,7 +101,9 @@ BeforeAll {
             }
             $terminating = $null
             try { $Run.Shell.EndInvoke($Run.Async) } catch { $terminating = $_ }
-            [pscustomobject]@{ Output = @($Run.Output); Errors = @($Run.Shell.Streams.Error); Terminating = $terminating }
+            [pscustomobject]@{
+                Output = @($Run.Output); Errors = @($Run.Shell.Streams.Error); Information = @($Run.Shell.Streams.Information); Terminating = $terminating
+            }
         }
         finally { $Run.Shell.Dispose() }
     }
@@ -105,7 +112,7 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($board in $boards) { if ($board -and -not $board.Process.HasExited) { Stop-Process -Id $board.Process.Id -Force } }
+    foreach ($board in @($boards) + $bare) { if ($board -and -not $board.Process.HasExited) { Stop-Process -Id $board.Process.Id -Force } }
     foreach ($id in @(if ($token) { Get-BoardProcess '' })) { Stop-Process -Id $id -Force -ErrorAction SilentlyContinue }
     if ($folder) { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
 }
@@ -162,6 +169,34 @@ Describe 'Invoke-EdgeBenchmark on a fleet over SSH' {
         @($runs | Where-Object DeviceName -EQ 'board2').Count | Should -Be 6
         @($runs | Group-Object DeviceName, RunKey | Where-Object Count -GT 1) | Should -BeNullOrEmpty
         @($second.Output | Where-Object DeviceName -EQ 'board1') | Should -BeNullOrEmpty -Because 'board1 had nothing left to run'
+    }
+
+    It 'names each board that refuses the plan, and runs nothing' {
+        $plan = Join-Path $folder 'refused.yaml'
+        Set-Content -LiteralPath $plan -Value @('models:', '  - synthetic: tiny', 'threads: [1]', 'repetitionz: 2')
+        $run = Wait-Fleet (Start-Fleet (@{ Plan = $plan; HostName = @($boards.HostName); OutputPath = (Join-Path $folder 'refused.jsonl') } + $connection))
+
+        $run.Output | Should -BeNullOrEmpty
+        ($run.Errors.TargetObject | Sort-Object) | Should -Be @($boards.HostName | Sort-Object)
+        $run.Errors | ForEach-Object { $_.Exception.Message | Should -Match "^$([regex]::Escape($_.TargetObject)): .*repetitionz" }
+    }
+
+    It 'says the module is missing on a board without it, and -DeployModule copies it there' {
+        $plan = New-Plan 'deploy.yaml' 1 0
+        $merged = Join-Path $folder 'deploy.jsonl'
+        $parameters = @{ Plan = $plan; HostName = $bare.HostName; OutputPath = $merged } + $connection
+        $missing = Wait-Fleet (Start-Fleet $parameters)
+
+        $missing.Errors.Count | Should -Be 1
+        $missing.Errors[0].FullyQualifiedErrorId | Should -BeLike 'BoardModuleMissing*'
+        $missing.Errors[0].Exception.Message | Should -Match '-DeployModule'
+
+        $done = Wait-Fleet (Start-Fleet ($parameters + @{ DeployModule = $true; Resume = $true }))
+        $done.Errors | Should -BeNullOrEmpty
+        $told = @($done.Information | ForEach-Object { "$($_.MessageData)" })
+        $told | Should -Match "^$([regex]::Escape($bare.HostName)): copied the EdgeLm module \(\d+ files"
+        Test-Path (Join-Path $folder 'board3-home/.local/share/powershell/Modules/EdgeLm/EdgeLm.psd1') | Should -BeTrue
+        (Get-Runs $merged).DeviceName | Should -Be @('board3', 'board3')
     }
 
     It 'runs through sessions already open, and refuses a results file that exists without -Resume' {
