@@ -50,23 +50,10 @@ public sealed class FleetResults : IDisposable
 
     /// <summary>
     /// A record as the board saved it (one JSON line), appended when new: the record, or null when that board's run is
-    /// already in the file or the line is no record (counted as unreadable).
+    /// already in the file or the line is no record (the board's file, read back at the end, counts those).
     /// </summary>
-    public InferenceResult? AddLine(string line, FleetBoardTally tally)
-    {
-        InferenceResult? record = ResultStore.TryParse(line.Trim());
-        if (record is null)
-        {
-            lock (_gate)
-            {
-                tally.Unreadable++;
-            }
-
-            return null;
-        }
-
-        return Add(record, tally) ? record : null;
-    }
+    public InferenceResult? AddLine(string line, FleetBoardTally tally) =>
+        ResultStore.TryParse(line.Trim()) is InferenceResult record && Add(record, tally) ? record : null;
 
     /// <summary>
     /// Appends the records of a board's own results file (its text) that are not in the merged file yet: runs the board

@@ -66,6 +66,12 @@ public sealed class FleetTests : IDisposable
         }
 
         Assert.Equal((1, 1), (one.Received, one.AlreadySaved));
+        Assert.Null(new Func<InferenceResult?>(() =>
+        {
+            using FleetResults again = FleetResults.Open(path, resume: true);
+            Assert.Null(again.AddLine("{\"RunId\":\"cut", one));
+            return again.AddLine(RecordText.ToJsonLine(Run("board1", "k1")), one);
+        })());
         Assert.Equal("board1", one.DeviceName);
         Assert.Equal(2, ResultFiles.Import(path).Count);
     }
