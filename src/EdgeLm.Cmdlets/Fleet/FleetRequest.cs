@@ -1,6 +1,4 @@
 using System.Collections;
-using System.Management.Automation.Runspaces;
-using EdgeLm.Core.Benchmarks;
 
 namespace EdgeLm.Cmdlets.Fleet;
 
@@ -32,6 +30,3 @@ internal sealed class FleetRequest
     /// </summary>
     public int ConnectingTimeoutMs { get; init; } = 30_000;
 }
-
-/// <summary>One board: reached by host name (a session opened and closed here), or through a session the caller opened.</summary>
-internal sealed record BoardTarget(string Name, FleetBoard? Host, PSSession? Session);
