@@ -344,6 +344,10 @@ public sealed class CoreCall
 
     public void WriteError(ErrorRecord record) => Post(cmdlet => cmdlet.WriteError(record));
 
+    /// <summary>A line shown as Write-Host shows it (tagged PSHOST), also kept by -InformationVariable.</summary>
+    public void WriteInformation(string message) =>
+        Post(cmdlet => cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" }));
+
     public void WriteProgress(ProgressRecord record)
     {
         _progress[record.ActivityId] = record;

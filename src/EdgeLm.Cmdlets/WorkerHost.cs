@@ -41,10 +41,7 @@ internal static class WorkerHost
     private static WorkerLaunch? Pwsh()
     {
         string loader = Path.Combine(BinFolder(), "EdgeLm.Loader.dll");
-        string? current = Environment.ProcessPath;
-        string? pwsh = current is not null && Path.GetFileNameWithoutExtension(current).StartsWith("pwsh", StringComparison.OrdinalIgnoreCase)
-            ? current
-            : new[] { Path.Combine(PSHome(), "pwsh") }.FirstOrDefault(File.Exists);
+        string? pwsh = PwshPath();
         if (pwsh is null || !File.Exists(loader))
         {
             return null;
@@ -52,6 +49,15 @@ internal static class WorkerHost
 
         string script = $"Add-Type -Path '{loader.Replace("'", "''")}'; exit [EdgeLm.Loader.LoadContext]::RunWorker()";
         return new WorkerLaunch(pwsh, new[] { "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", script });
+    }
+
+    /// <summary>This process when it is pwsh, else the pwsh apphost in $PSHOME; null when neither is there.</summary>
+    public static string? PwshPath()
+    {
+        string? current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current).StartsWith("pwsh", StringComparison.OrdinalIgnoreCase)
+            ? current
+            : new[] { Path.Combine(PSHome(), "pwsh") }.FirstOrDefault(File.Exists);
     }
 
     // The module's bin folder: the cmdlets, Core, the loader and the CLI assembly that serves as the worker.

@@ -1,4 +1,7 @@
+using System.Collections;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using EdgeLm.Cmdlets.Fleet;
 using EdgeLm.Core.Benchmarks;
 using EdgeLm.Core.Engine;
 using EdgeLm.Core.Host;
@@ -9,7 +12,8 @@ namespace EdgeLm.Cmdlets.Commands;
 
 /// <summary>
 /// Runs a benchmark: a YAML plan (-Plan), or a one-off sweep from parameters. Emits one InferenceResult per run as it
-/// completes and appends it to the results file (flushed and synced); -Resume skips runs already there.
+/// completes and appends it to the results file (flushed and synced); -Resume skips runs already there. With -HostName
+/// or -Session, runs the plan on every board over PowerShell remoting, merging their records into one file (Fleet/).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "EdgeBenchmark", DefaultParameterSetName = PlanSet)]
 [OutputType(typeof(InferenceResult))]
@@ -17,10 +21,38 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
 {
     private const string PlanSet = "Plan";
     private const string SweepSet = "Sweep";
+    private const string FleetHostSet = "FleetHost";
+    private const string FleetSessionSet = "FleetSession";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PlanSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = FleetHostSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = FleetSessionSet)]
     [ValidateNotNullOrEmpty]
     public string Plan { get; set; } = string.Empty;
+
+    /// <summary>The boards to run the plan on over SSH: host, or host:port.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FleetHostSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] HostName { get; set; } = Array.Empty<string>();
+
+    [Parameter(ParameterSetName = FleetHostSet)] [ValidateNotNullOrEmpty] public string? UserName { get; set; }
+    [Parameter(ParameterSetName = FleetHostSet)] [ValidateNotNullOrEmpty] public string? KeyFilePath { get; set; }
+
+    /// <summary>The SSH port of every board whose -HostName names none.</summary>
+    [Parameter(ParameterSetName = FleetHostSet)] [ValidateRange(1, 65535)] public int Port { get; set; }
+
+    /// <summary>ssh -o options for every board (New-PSSession -Options), e.g. @{ ConnectTimeout = 10 }.</summary>
+    [Parameter(ParameterSetName = FleetHostSet)] public Hashtable? SshOption { get; set; }
+
+    /// <summary>Sessions already open to the boards (New-PSSession); they are left open.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FleetSessionSet)]
+    [ValidateNotNullOrEmpty]
+    public PSSession[] Session { get; set; } = Array.Empty<PSSession>();
+
+    /// <summary>Copy this module's folder to each board's user module path before running.</summary>
+    [Parameter(ParameterSetName = FleetHostSet)]
+    [Parameter(ParameterSetName = FleetSessionSet)]
+    public SwitchParameter DeployModule { get; set; }
 
     /// <summary>Model files to sweep (a one-off sweep without a plan file).</summary>
     [Parameter(Mandatory = true, ParameterSetName = SweepSet, ValueFromPipelineByPropertyName = true)]
@@ -78,6 +110,12 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
 
     protected override void EndProcessing()
     {
+        if (ParameterSetName is FleetHostSet or FleetSessionSet)
+        {
+            RunFleet();
+            return;
+        }
+
         string? output = OutputPath is null ? null : ResolveFileSystemPath(OutputPath, nameof(OutputPath));
         string? nativeDirectory = NativeLibraryPath is null ? null : ResolveFileSystemPath(NativeLibraryPath, nameof(NativeLibraryPath));
         LoadedPlan plan;
@@ -112,6 +150,69 @@ public sealed class InvokeEdgeBenchmarkCommand : EdgeLmCmdlet
                 call.WriteObject(result);
             }
         });
+    }
+
+    /// <summary>The plan on every board: its text sent to each, their records merged into -OutputPath.</summary>
+    private void RunFleet()
+    {
+        if (OutputPath is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                "a fleet's records are merged into one results file: give -OutputPath (a .jsonl file on this machine)", nameof(OutputPath)),
+                "FleetWithoutOutput", ErrorCategory.InvalidArgument, null));
+        }
+
+        string output = ResolveFileSystemPath(OutputPath!, nameof(OutputPath));
+        string planFile = ResolveFileSystemPath(Plan, nameof(Plan));
+        IReadOnlyList<BoardTarget> boards;
+        string planText;
+        try
+        {
+            planText = File.ReadAllText(planFile);
+            boards = ParameterSetName == FleetHostSet
+                ? FleetBoards.Parse(HostName, IsBound(nameof(Port)) ? Port : null).Select(b => new BoardTarget(b.Name, b, null)).ToArray()
+                : SessionBoards();
+        }
+        catch (Exception e) when (e is EdgeLm.Core.EdgeLmException or IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ToErrorRecord(e, e is EdgeLm.Core.EdgeLmException ? HostName : Plan));
+            return;
+        }
+
+        var request = new FleetRequest
+        {
+            PlanText = planText,
+            Resume = Resume.IsPresent,
+            AllowLarge = AllowLarge.IsPresent,
+            NativeLibraryPath = NativeLibraryPath,
+            DeployFrom = DeployModule.IsPresent ? ModuleFolder() : null,
+            UserName = UserName,
+            KeyFilePath = KeyFilePath is null ? null : ResolveFileSystemPath(KeyFilePath, nameof(KeyFilePath)),
+            SshOptions = SshOption,
+        };
+        RunForItem(output, call => FleetRun.Run(boards, request, output, call));
+    }
+
+    // Sessions named by their computer; two sessions to one computer also by their session names.
+    private BoardTarget[] SessionBoards()
+    {
+        PSSession[] sessions = Session.DistinctBy(s => s.InstanceId).ToArray();
+        return sessions.Select(s => new BoardTarget(
+            sessions.Count(o => o.ComputerName == s.ComputerName) > 1 ? $"{s.ComputerName} ({s.Name})" : s.ComputerName, null, s)).ToArray();
+    }
+
+    // The module folder this command was loaded from: bin/EdgeLm.Cmdlets.dll sits one level below EdgeLm.psd1.
+    private string ModuleFolder()
+    {
+        string folder = Path.GetDirectoryName(Path.GetDirectoryName(typeof(InvokeEdgeBenchmarkCommand).Assembly.Location)!)!;
+        if (!File.Exists(Path.Combine(folder, "EdgeLm.psd1")))
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                $"-DeployModule copies the module folder this command was loaded from, but {folder} has no EdgeLm.psd1; import the module from its folder (out/EdgeLm) and try again",
+                nameof(DeployModule)), "ModuleFolderNotFound", ErrorCategory.ObjectNotFound, folder));
+        }
+
+        return folder;
     }
 
     private BenchmarkSweep Sweep() => new()

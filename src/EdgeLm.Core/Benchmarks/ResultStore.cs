@@ -13,11 +13,13 @@ internal sealed class ResultStore : IDisposable
 {
     private readonly FileStream _stream;
 
-    private ResultStore(string path, FileStream stream, HashSet<string> keys, Dictionary<string, HashSet<QualityFigures>> quality, int records, string? repaired)
+    private ResultStore(string path, FileStream stream, HashSet<string> keys, HashSet<(string, string)> deviceKeys,
+        Dictionary<string, HashSet<QualityFigures>> quality, int records, string? repaired)
     {
         Path = path;
         _stream = stream;
         Keys = keys;
+        DeviceKeys = deviceKeys;
         Quality = quality;
         Records = records;
         Repaired = repaired;
@@ -27,6 +29,9 @@ internal sealed class ResultStore : IDisposable
 
     /// <summary>RunKeys of the records already in the file.</summary>
     public IReadOnlySet<string> Keys { get; }
+
+    /// <summary>(DeviceName, RunKey) of the records already in the file: a fleet's file holds each run once per board.</summary>
+    public IReadOnlySet<(string DeviceName, string RunKey)> DeviceKeys { get; }
 
     /// <summary>The quality figures of the records already in the file, by ModelPath (for -Resume: measured once per model).</summary>
     public IReadOnlyDictionary<string, HashSet<QualityFigures>> Quality { get; }
@@ -57,8 +62,9 @@ internal sealed class ResultStore : IDisposable
             }
 
             var keys = new HashSet<string>(StringComparer.Ordinal);
+            var deviceKeys = new HashSet<(string, string)>();
             var quality = new Dictionary<string, HashSet<QualityFigures>>(StringComparer.Ordinal);
-            (long goodLength, int records, string? repaired) = Scan(stream, full, keys, quality);
+            (long goodLength, int records, string? repaired) = Scan(stream, full, keys, deviceKeys, quality);
             if (goodLength < stream.Length)
             {
                 stream.SetLength(goodLength);
@@ -66,7 +72,7 @@ internal sealed class ResultStore : IDisposable
             }
 
             stream.Seek(0, SeekOrigin.End);
-            return new ResultStore(full, stream, keys, quality, records, repaired);
+            return new ResultStore(full, stream, keys, deviceKeys, quality, records, repaired);
         }
         catch
         {
@@ -87,7 +93,7 @@ internal sealed class ResultStore : IDisposable
 
     // Complete lines are kept; a final line without its newline, or one that is not a record, is a run cut short.
     private static (long GoodLength, int Records, string? Repaired) Scan(FileStream stream, string file, HashSet<string> keys,
-        Dictionary<string, HashSet<QualityFigures>> quality)
+        HashSet<(string, string)> deviceKeys, Dictionary<string, HashSet<QualityFigures>> quality)
     {
         stream.Seek(0, SeekOrigin.Begin);
         byte[] content = new byte[stream.Length];
@@ -130,6 +136,7 @@ internal sealed class ResultStore : IDisposable
                 if (!string.IsNullOrEmpty(record.RunKey))
                 {
                     keys.Add(record.RunKey);
+                    deviceKeys.Add((record.DeviceName, record.RunKey));
                 }
 
                 if (QualityFigures.From(record) is { } figures)
@@ -149,7 +156,7 @@ internal sealed class ResultStore : IDisposable
     private static ReadOnlySpan<byte> RecordStart => "{\"RunId\":"u8;
 
     // A line is ours when it is a JSON record with a RunId: `{}` or another tool's JSON object is not.
-    private static InferenceResult? TryParse(string line)
+    internal static InferenceResult? TryParse(string line)
     {
         try
         {

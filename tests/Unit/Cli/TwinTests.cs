@@ -79,9 +79,18 @@ public sealed class TwinTests
         [("Test-EdgeFit", "Results")] = "--in",
     };
 
+    private const string Fleet = "a fleet over PowerShell remoting; `edgelm fleet` over plain ssh is a separate, later command (README, A fleet of boards)";
+
     /// <summary>Cmdlet parameters without an option, and why.</summary>
     private static readonly Dictionary<(string Cmdlet, string Parameter), string> NoOption = new()
     {
+        [("Invoke-EdgeBenchmark", "HostName")] = Fleet,
+        [("Invoke-EdgeBenchmark", "UserName")] = Fleet,
+        [("Invoke-EdgeBenchmark", "KeyFilePath")] = Fleet,
+        [("Invoke-EdgeBenchmark", "Port")] = Fleet,
+        [("Invoke-EdgeBenchmark", "SshOption")] = Fleet,
+        [("Invoke-EdgeBenchmark", "Session")] = Fleet,
+        [("Invoke-EdgeBenchmark", "DeployModule")] = Fleet,
         [("*", "InputObject")] = "pipeline input; edgelm reads results files (--in) instead",
         [("Get-EdgeModel", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
         [("Convert-EdgeModel", "LiteralPath")] = "PowerShell's escape from wildcards; edgelm takes paths as given (the shell expands wildcards)",
