@@ -23,6 +23,11 @@ public sealed class BoardInABoxTests : IDisposable
 
         Assert.True(run.Exit == 0, run.Err);
         Assert.Contains(": PASS", run.Err);
+        AssertReportRenders(board, work);
+    }
+
+    internal static void AssertReportRenders(string board, string work)
+    {
         string artifacts = Directory.CreateDirectory(Path.Combine(Repository.Root, "out", "test-results")).FullName;
         RenderedPage page = HeadlessChromium.Render(Path.Combine(work, "report.html"), Path.Combine(artifacts, $"board-in-a-box-{board}.png"));
         Assert.Empty(page.ConsoleMessages);
