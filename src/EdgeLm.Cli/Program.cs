@@ -44,6 +44,7 @@ internal static class Program
         root.Subcommands.Add(ModelCommands.Create(globals));
         root.Subcommands.Add(InferCommand.Create(globals));
         root.Subcommands.Add(BenchCommand.Create(globals));
+        root.Subcommands.Add(FleetCommand.Create(globals));
         root.Subcommands.Add(PromptsCommand.Create(globals));
         root.Subcommands.Add(ResultCommands.Summary(globals));
         root.Subcommands.Add(ResultCommands.Compare(globals));

@@ -216,3 +216,33 @@ Describe 'Invoke-EdgeBenchmark on a fleet over SSH' {
         finally { Remove-PSSession $session }
     }
 }
+
+Describe 'edgelm fleet over plain ssh' {
+    It 'runs the plan on both boards into one file, names an unreachable board, and resumes without duplicates' {
+        $plan = New-Plan 'cli.yaml' 2 0
+        $merged = Join-Path $folder 'cli.jsonl'
+        $unreachable = "127.0.0.1:$(Get-FreePort)"
+        $edgelm = Join-Path $repo 'edgelm'
+        $ssh = @('--user', (id -un), '--key', $connection.KeyFilePath, '--ssh-option', 'StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR',
+            '--remote-edgelm', $edgelm)
+
+        $said = & $edgelm fleet --hosts ((@($boards.HostName) + $unreachable) -join ',') --plan $plan --out $merged @ssh 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 1 -Because $said
+        $said | Should -Match ([regex]::Escape("warning: ${unreachable}: ssh could not reach it"))
+        $runs = Get-Runs $merged
+        $runs.Count | Should -Be 8 -Because $said
+        $summaries = @($runs | Measure-EdgeResult -GroupBy DeviceName)
+        ($summaries.DeviceName | Sort-Object) | Should -Be @('board1', 'board2')
+
+        # The merged file loses its last three lines (a laptop that died mid-fleet): --resume takes them back from the
+        # boards' own files, and the boards run nothing again.
+        $lines = @(Get-Content -LiteralPath $merged)
+        Set-Content -LiteralPath $merged -Value $lines[0..($lines.Count - 4)]
+        $said = & $edgelm fleet --hosts (@($boards.HostName) -join ',') --plan $plan --out $merged --resume @ssh 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $said
+        $said | Should -Match 'recovered from its results file'
+        $again = Get-Runs $merged
+        $again.Count | Should -Be 8
+        @($again | Group-Object DeviceName, RunKey | Where-Object Count -GT 1).Count | Should -Be 0
+    }
+}

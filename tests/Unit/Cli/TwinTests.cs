@@ -79,7 +79,7 @@ public sealed class TwinTests
         [("Test-EdgeFit", "Results")] = "--in",
     };
 
-    private const string Fleet = "a fleet over PowerShell remoting; `edgelm fleet` over plain ssh is a separate, later command (README, A fleet of boards)";
+    private const string Fleet = "a fleet over PowerShell remoting; its twin over plain ssh is `edgelm fleet` (--hosts, --user, --key, --port, --ssh-option), a command of its own since it needs no pwsh on the boards";
 
     /// <summary>Cmdlet parameters without an option, and why.</summary>
     private static readonly Dictionary<(string Cmdlet, string Parameter), string> NoOption = new()
@@ -115,6 +115,7 @@ public sealed class TwinTests
         ["version"] = "(Get-Module EdgeLm).Version, and Get-DeviceProfile's llama.cpp fields",
         ["help"] = "Get-Help",
         ["worker"] = "the worker process the front ends start, not a command for people",
+        ["fleet"] = "Invoke-EdgeBenchmark -HostName (PowerShell remoting over SSH) is its twin; edgelm fleet runs the self-contained edgelm over plain ssh",
     };
 
     private static readonly Lazy<IReadOnlyList<CmdletDescription>> Shipped = new(() =>
