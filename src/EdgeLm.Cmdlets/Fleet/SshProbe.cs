@@ -62,38 +62,8 @@ internal static class SshProbe
         return lines.Length > 0 ? string.Join("; ", lines) : "ssh failed (exit status 255) without saying why";
     }
 
-    private static IEnumerable<string> Arguments(FleetBoard board, FleetRequest request, int seconds)
-    {
-        yield return "-o";
-        yield return "BatchMode=yes";
-        yield return "-o";
-        yield return $"ConnectTimeout={seconds}";
-        if (board.Port is int port)
-        {
-            yield return "-p";
-            yield return port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (request.UserName is string user)
-        {
-            yield return "-l";
-            yield return user;
-        }
-
-        if (request.KeyFilePath is string key)
-        {
-            yield return "-i";
-            yield return key;
-        }
-
-        foreach (DictionaryEntry option in request.SshOptions ?? new Hashtable())
-        {
-            yield return "-o";
-            yield return $"{option.Key}={option.Value}";
-        }
-
-        yield return "-s";
-        yield return board.HostName;
-        yield return "powershell";
-    }
+    private static IEnumerable<string> Arguments(FleetBoard board, FleetRequest request, int seconds) =>
+        SshArguments.For(board, request.UserName, request.KeyFilePath, seconds,
+                (request.SshOptions ?? new Hashtable()).Cast<DictionaryEntry>().Select(o => $"{o.Key}={o.Value}"))
+            .Concat(new[] { "-s", board.HostName, "powershell" });
 }

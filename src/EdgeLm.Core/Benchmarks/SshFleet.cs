@@ -154,39 +154,8 @@ public static class SshFleet
         return ssh.ExitCode;
     }
 
-    private static IEnumerable<string> Arguments(SshFleetRequest request, FleetBoard board)
-    {
-        yield return "-o";
-        yield return "BatchMode=yes";
-        yield return "-o";
-        yield return $"ConnectTimeout={request.ConnectTimeoutSeconds}";
-        foreach (string option in request.SshOptions)
-        {
-            yield return "-o";
-            yield return option;
-        }
-
-        if (board.Port is int port)
-        {
-            yield return "-p";
-            yield return port.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (request.UserName is string user)
-        {
-            yield return "-l";
-            yield return user;
-        }
-
-        if (request.KeyFilePath is string key)
-        {
-            yield return "-i";
-            yield return key;
-        }
-
-        yield return "--";
-        yield return board.HostName;
-    }
+    private static IEnumerable<string> Arguments(SshFleetRequest request, FleetBoard board) =>
+        SshArguments.For(board, request.UserName, request.KeyFilePath, request.ConnectTimeoutSeconds, request.SshOptions).Concat(new[] { "--", board.HostName });
 
     // For the remote shell: a word in single quotes, a quote inside written '\''.
     private static string Quote(string word) => "'" + word.Replace("'", "'\\''") + "'";
