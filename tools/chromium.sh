@@ -21,37 +21,13 @@ find_chromium() {
   done
 }
 
-# apt-get as root: directly when we are root, through sudo otherwise; sudo -n, so CI fails instead of waiting
-# for a password nobody types.
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-  as_root=(sudo -n)
-fi
-apt_get() {
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "$@"
-}
-
-check_root() {
-  [ "${#as_root[@]}" -eq 0 ] && return
-  command -v sudo >/dev/null 2>&1 ||
-    die "installing chromium needs root and there is no sudo; run 'apt-get install -y chromium' as root, or set EDGELM_CHROMIUM to an installed Chromium"
-  sudo -n true 2>/dev/null ||
-    die "installing chromium needs root and sudo asks for a password; run 'sudo apt-get install -y chromium' once, or set EDGELM_CHROMIUM to an installed Chromium"
-}
+# shellcheck source=tools/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 install_chromium() {
-  command -v apt-get >/dev/null 2>&1 ||
-    die "no chromium found and no apt-get to install it; install Chromium with this system's package manager, or set EDGELM_CHROMIUM to its executable"
-  check_root
-  say "apt-get install chromium"
-  # A fresh container has no package lists: the first install fails for want of them, so update and retry.
-  if ! apt_get install -y --no-install-recommends chromium >&2; then
-    say "apt-get update (the install failed; the package lists may be missing or stale)"
-    apt_get update >&2 ||
-      die "apt-get update failed; check this machine's apt sources and network (or set EDGELM_CHROMIUM to an installed Chromium)"
-    apt_get install -y --no-install-recommends chromium >&2 ||
-      die "apt-get install chromium failed (see above); install it by hand ('apt-get install -y chromium') or set EDGELM_CHROMIUM to an installed Chromium"
-  fi
+  local fix="set EDGELM_CHROMIUM to an installed Chromium or Chrome"
+  apt_require chromium "$fix"
+  apt_install "$fix" chromium
 }
 
 if [ -n "${EDGELM_CHROMIUM:-}" ]; then

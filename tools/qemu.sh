@@ -30,26 +30,8 @@ if [ -n "${EDGELM_QEMU:-}" ]; then
   exit 0
 fi
 
-# apt-get as root: directly when we are root, through sudo otherwise; sudo -n, so CI fails instead of waiting
-# for a password nobody types.
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-  as_root=(sudo -n)
-fi
-apt_get() {
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "$@"
-}
-dpkg_root() {
-  "${as_root[@]}" dpkg "$@"
-}
-
-check_root() {
-  [ "${#as_root[@]}" -eq 0 ] && return
-  command -v sudo >/dev/null 2>&1 ||
-    die "installing the arm64 emulator needs root and there is no sudo; run tools/qemu.sh as root once, or set EDGELM_QEMU"
-  sudo -n true 2>/dev/null ||
-    die "installing the arm64 emulator needs root and sudo asks for a password; run 'sudo tools/qemu.sh' once, or set EDGELM_QEMU"
-}
+# shellcheck source=tools/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 # What is still missing, as package names; nothing printed when all is there.
 missing_packages() {
@@ -64,23 +46,15 @@ missing_packages() {
 }
 
 install_packages() {
-  command -v apt-get >/dev/null 2>&1 ||
-    die "no qemu-aarch64-static and no apt-get to install it; install qemu-user (static) and arm64 glibc, libstdc++ and libssl with this system's package manager, or set EDGELM_QEMU"
-  check_root
-  # The arm64 libraries come from Debian's arm64 archive: dpkg must know the architecture and apt its lists.
+  local fix="set EDGELM_QEMU to a qemu-aarch64 that finds the arm64 libraries itself"
+  apt_require "the arm64 emulator and libraries" "$fix"
+  # The arm64 libraries come from Debian's arm64 archive: dpkg must know the architecture (apt then needs its lists,
+  # which apt_install's retry fetches).
   if [ "$(dpkg --print-architecture)" != arm64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
     say "dpkg --add-architecture arm64 (for the arm64 libc6, libstdc++6 and libssl3 the release loads)"
-    dpkg_root --add-architecture arm64
+    apt_root dpkg --add-architecture arm64
   fi
-  local packages=("$@")
-  say "apt-get install ${packages[*]}"
-  # A fresh container has no package lists (and a new architecture none for it): update and retry once.
-  if ! apt_get install -y --no-install-recommends "${packages[@]}" >&2; then
-    say "apt-get update (the install failed; the package lists may be missing, stale or lack arm64)"
-    apt_get update >&2 || die "apt-get update failed; check this machine's apt sources and network (or set EDGELM_QEMU)"
-    apt_get install -y --no-install-recommends "${packages[@]}" >&2 ||
-      die "apt-get install ${packages[*]} failed (see above); install them by hand as root, or set EDGELM_QEMU"
-  fi
+  apt_install "$fix" "$@"
 }
 
 mapfile -t missing < <(missing_packages)

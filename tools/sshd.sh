@@ -20,32 +20,13 @@ find_sshd() {
   done
 }
 
-# apt-get as root: directly when we are root, through sudo -n otherwise, so CI fails instead of waiting for a password.
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-  as_root=(sudo -n)
-fi
-apt_get() {
-  # policy-rc.d is not ours to write; RUNLEVEL=1 keeps the package's scripts from starting the system service
-  # where invoke-rc.d honours it, and a container without an init starts nothing anyway.
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get "$@"
-}
+# shellcheck source=tools/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 install_sshd() {
-  command -v apt-get >/dev/null 2>&1 ||
-    die "no sshd found and no apt-get to install it; install OpenSSH's server with this system's package manager, or set EDGELM_SSHD to its sshd"
-  if [ "${#as_root[@]}" -gt 0 ]; then
-    sudo -n true 2>/dev/null ||
-      die "installing openssh-server needs root; run 'sudo apt-get install -y openssh-server' once, or set EDGELM_SSHD to an installed sshd"
-  fi
-  say "apt-get install openssh-server"
-  # A fresh container has no package lists: the first install fails for want of them, so update and retry.
-  if ! apt_get install -y --no-install-recommends openssh-server >&2; then
-    say "apt-get update (the install failed; the package lists may be missing or stale)"
-    apt_get update >&2 || die "apt-get update failed; check this machine's apt sources and network (or set EDGELM_SSHD)"
-    apt_get install -y --no-install-recommends openssh-server >&2 ||
-      die "apt-get install openssh-server failed (see above); install it by hand or set EDGELM_SSHD to an installed sshd"
-  fi
+  local fix="set EDGELM_SSHD to an installed sshd"
+  apt_require openssh-server "$fix"
+  apt_install "$fix" openssh-server
 }
 
 if [ -n "${EDGELM_SSHD:-}" ]; then
