@@ -39,6 +39,11 @@ public static class SshFleet
     public static IReadOnlyList<FleetBoardTally> Run(SshFleetRequest request, Action<FleetBoard, string> note, Action<FleetBoard, EdgeLmException> error,
         CancellationToken cancellationToken = default)
     {
+        if (request.Boards.Count == 0)
+        {
+            throw new EdgeLmArgumentException("NoBoards", "no board to run on: give --hosts one or more hosts, comma-separated (host, host:port)");
+        }
+
         string planText = InputFiles.ReadText(Path.GetFullPath(request.PlanPath), InputFiles.MaxDocumentBytes, "benchmark plan", "PlanNotFound");
         // Not checked here: its model paths are paths on the boards. Each board checks it and says what it refuses.
         string stem = FleetPlanCopy.Stem(planText);

@@ -67,6 +67,9 @@ public sealed class BadInputCorpusTests : IDisposable
 
         ["generic: the synthetic model cache cannot be created"] = new("generic", t => new[] { "bench", "--plan", t.Text("synthetic.yaml", "models:\n  - synthetic: tiny\n    quantizations: [F16]\nmodelCache: /dev/null/models\n") }, 1, "set the plan's modelCache to a writable folder"),
 
+        ["generic: a fleet of no hosts"] = new("generic", t => new[] { "fleet", "--hosts", ",", "--plan", t.Plan(string.Empty), "--out", t.File("fleet.jsonl") }, 1, "no board to run on"),
+        ["hang: a fleet plan that is /dev/zero"] = new("hang", t => new[] { "fleet", "--hosts", "127.0.0.1:9", "--plan", "/dev/zero", "--out", t.File("fleet.jsonl") }, 1, "character device"),
+
         // Data that is not ours is never destroyed.
         ["destroy: --resume on a note"] = new("destroy", t => new[] { "bench", "--model", t._tiny.Path, "--threads", "1", "--prompt-tokens", "4", "--generation-tokens", "2", "--repetitions", "1", "--warmups", "0", "--resume", "--out", t.Text("note.txt", "remember to buy milk\n") }, 1, "not an EdgeLm results file"),
         ["destroy: export onto /dev/full"] = new("destroy", t => new[] { "export", "--in", t.Results(), "--out", "/dev/full" }, 1, "character device"),
