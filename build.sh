@@ -199,7 +199,7 @@ run_unit_tests() {
   if chromium="$("$repo/tools/chromium.sh")"; then
     export EDGELM_CHROMIUM="$chromium"
   else
-    say "no Chromium for the browser tests (see above); they will fail"
+    failed_step "tools/chromium.sh (no Chromium for the browser tests; see 'chromium.sh:' above)"
     status=1
   fi
   # The arm64 tests (Arm64*) run the linux-arm64 release and an arm64 struct-layout probe under qemu-aarch64.
@@ -208,23 +208,27 @@ run_unit_tests() {
   if qemu="$("$repo/tools/qemu.sh")"; then
     export EDGELM_QEMU="$qemu"
   else
-    say "no qemu-aarch64 for the arm64 tests (see above); they will fail"
+    failed_step "tools/qemu.sh (no qemu-aarch64 for the arm64 tests; see 'qemu.sh:' above)"
     status=1
   fi
+  local tested=0
   dotnet test "$repo/tests/Unit/EdgeLm.Tests.Unit.csproj" -c "$configuration" --no-build --nologo \
-    --logger "trx;LogFileName=unit.trx" --results-directory "$results" || status=$?
-  summarize_trx "$results/unit.trx"
+    --logger "trx;LogFileName=unit.trx" --results-directory "$results" || tested=$?
+  [ "$tested" -eq 0 ] || { failed_step "dotnet test (exit code $tested)"; status=1; }
+  unit_counts="$(summarize_trx "$results/unit.trx")"
+  printf '%s\n' "$unit_counts"
   return $status
 }
 
 # The Pester suite in a fresh pwsh (a loaded binary module cannot be unloaded), cached Pester first on
-# PSModulePath; its last line is 'pester: N passed, N failed, N skipped'.
+# PSModulePath; its last line is 'pester: N passed, N failed, N skipped' (also kept in pester-counts.txt).
 run_pester_tests() {
   local pwsh
-  pwsh="$("$repo/tools/pwsh.sh")" || die "could not install pwsh and Pester (see above)"
+  pwsh="$("$repo/tools/pwsh.sh")" || { failed_step "tools/pwsh.sh (could not install pwsh and Pester; see 'pwsh.sh:' above)"; return 1; }
   local modules="${EDGELM_CACHE:-$repo/.cache}/pwsh/Modules"
   PSModulePath="$modules${PSModulePath:+:$PSModulePath}" COLUMNS=80 \
-    "$pwsh" -NoProfile -NonInteractive -File "$repo/tools/Invoke-PesterSuite.ps1"
+    "$pwsh" -NoProfile -NonInteractive -File "$repo/tools/Invoke-PesterSuite.ps1" ||
+    { failed_step "the Pester suite (exit code $?)"; return 1; }
 }
 
 # Both suites run even when the first fails, so one run shows every failure.
@@ -233,6 +237,29 @@ run_tests() {
   run_unit_tests || status=1
   run_pester_tests || status=1
   return $status
+}
+
+# What went wrong in this run, one line a step; show_failures repeats them at the end of the log.
+failed_steps=()
+unit_counts=""
+failed_step() {
+  say "failed: $*"
+  failed_steps+=("$*")
+}
+
+# A closing block, so that the end of a long log (all a CI page may show) says what failed: the failed steps,
+# then each failed test with the first lines of its message, then both suites' counts again.
+show_failures() {
+  local step pwsh
+  printf '\nWhat failed in this run:\n'
+  for step in "${failed_steps[@]}"; do
+    printf '  %s\n' "$step"
+  done
+  if pwsh="$("$repo/tools/pwsh.sh" 2>/dev/null)"; then
+    "$pwsh" -NoProfile -NonInteractive -File "$repo/tools/Show-TestFailures.ps1" || true
+  fi
+  [ -z "$unit_counts" ] || printf '%s\n' "$unit_counts"
+  [ ! -f "$out/test-results/pester-counts.txt" ] || cat "$out/test-results/pester-counts.txt"
 }
 
 # One plain closing line ('N passed, N failed, N skipped') from the trx counters.
@@ -260,8 +287,9 @@ case "${1:-all}" in
     # A job of its own, waited for: inside `release ... || ...` bash would ignore set -e and carry on past a failure.
     status=0
     release linux-arm64 &
-    wait "$!" || { say "the linux-arm64 release failed (see above); the Arm64 tests will fail"; status=1; }
+    wait "$!" || { failed_step "./build.sh release linux-arm64 (see above; the Arm64 tests fail without it)"; status=1; }
     run_tests || status=1
+    [ "$status" -eq 0 ] || show_failures
     exit "$status" ;;
   pester) build; assemble_module; run_pester_tests ;;
   release) shift; natives; headers; build; assemble_module; release "$@" ;;

@@ -31,15 +31,22 @@ $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputPath = $ResultPath
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $ResultPath)
+# The closing line, also kept beside the results for build.sh's closing block, which repeats it after a failure.
+$countsPath = [IO.Path]::Combine((Split-Path -Parent $ResultPath), 'pester-counts.txt')
+Remove-Item -LiteralPath $countsPath, $ResultPath -ErrorAction Ignore
+function Write-Counts([string] $Counts) {
+    Set-Content -LiteralPath $countsPath -Value $Counts
+    $Counts | Out-Host
+}
 
 $result = Invoke-Pester -Configuration $configuration
 if ($null -eq $result) {
     # Pester itself failed (a path it could not find, a broken configuration): that is a failed run.
-    'pester: 0 passed, 1 failed, 0 skipped' | Out-Host
+    Write-Counts 'pester: 0 passed, 1 failed, 0 skipped'
     exit 1
 }
 # A file or block that fails to load or set up has no test counted as failed: count it too.
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 "Pester $($pester.Version) on pwsh $($PSVersionTable.PSVersion)" | Out-Host
-"pester: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount + $result.NotRunCount) skipped" | Out-Host
+Write-Counts "pester: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount + $result.NotRunCount) skipped"
 exit ([int]($failed -gt 0))
