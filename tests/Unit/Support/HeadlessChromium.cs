@@ -61,9 +61,10 @@ public static class HeadlessChromium
     /// Opens <paramref name="htmlPath"/> in a <paramref name="width"/> x <paramref name="height"/> viewport, waits for
     /// its load event and a settle, and writes a PNG of the whole document to <paramref name="screenshotPath"/>.
     /// Throws TimeoutException (naming the step and Chromium's last output) when it takes longer than
-    /// <paramref name="timeout"/> (60 s unless given).
+    /// <paramref name="timeout"/> (60 s unless given). <paramref name="waitFor"/>, a JavaScript expression, is awaited
+    /// after the load event where a page does something later that the result must see (a worker's request).
     /// </summary>
-    public static RenderedPage Render(string htmlPath, string screenshotPath, int width = 1280, int height = 900, TimeSpan? timeout = null)
+    public static RenderedPage Render(string htmlPath, string screenshotPath, int width = 1280, int height = 900, TimeSpan? timeout = null, string? waitFor = null)
     {
         string executable = Executable() ?? throw new InvalidOperationException(NotFound);
         if (!File.Exists(executable))
@@ -80,11 +81,11 @@ public static class HeadlessChromium
         }
 
         // Off the caller's synchronization context: xunit's would otherwise be needed to finish the render it waits on.
-        return Task.Run(() => RenderAsync(executable, page, Path.GetFullPath(screenshotPath), width, height, timeout ?? DefaultTimeout))
+        return Task.Run(() => RenderAsync(executable, page, Path.GetFullPath(screenshotPath), width, height, timeout ?? DefaultTimeout, waitFor))
             .GetAwaiter().GetResult();
     }
 
-    private static async Task<RenderedPage> RenderAsync(string executable, string page, string screenshot, int width, int height, TimeSpan timeout)
+    private static async Task<RenderedPage> RenderAsync(string executable, string page, string screenshot, int width, int height, TimeSpan timeout, string? waitFor)
     {
         using var deadline = new CancellationTokenSource(timeout);
         CancellationToken cancel = deadline.Token;
@@ -119,6 +120,11 @@ public static class HeadlessChromium
 
             seen.NavigationRequestId = Text(navigation, "loaderId");
             await seen.Loaded.Task.WaitAsync(cancel).ConfigureAwait(false);
+            if (waitFor is not null)
+            {
+                step = $"waiting for {waitFor}";
+                await Evaluate(devTools, waitFor, cancel).ConfigureAwait(false);
+            }
 
             step = "letting the page settle after its load event";
             await Evaluate(devTools, SettleScript, cancel).ConfigureAwait(false);

@@ -95,12 +95,16 @@ public sealed class HeadlessChromiumTests : IDisposable
     [Fact]
     public void FetchFromAWorkerIsReportedAsARequest()
     {
-        // A worker is a target of its own; its requests are seen only because the harness attaches to it.
+        // A worker is a target of its own; its requests are seen only because the harness attaches to it. It starts
+        // on a thread of its own, maybe after the page has loaded and settled: the render waits for its word that the
+        // request is done (refused: nothing listens on port 9).
         RenderedPage page = Render(
-            "<script>const code = \"fetch('http://127.0.0.1:9/from-worker').catch(() => {})\";" +
-            "new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));" +
+            "<script>const code = \"fetch('http://127.0.0.1:9/from-worker').catch(() => {}).finally(() => postMessage('done'))\";" +
+            "const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));" +
+            "window.workerDone = new Promise(done => { worker.onmessage = done; });" +
             "</script>",
-            out _);
+            out _,
+            waitFor: "window.workerDone.then(() => true)");
 
         Assert.Contains("http://127.0.0.1:9/from-worker", page.Requests);
     }
@@ -127,12 +131,12 @@ public sealed class HeadlessChromiumTests : IDisposable
         Assert.Contains("absent.html", error.Message);
     }
 
-    private RenderedPage Render(string body, out string screenshot)
+    private RenderedPage Render(string body, out string screenshot, string? waitFor = null)
     {
         string html = folder.File("page.html");
         File.WriteAllText(html, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>t</title></head><body>{body}</body></html>");
         screenshot = folder.File("page.png");
-        return HeadlessChromium.Render(html, screenshot);
+        return HeadlessChromium.Render(html, screenshot, waitFor: waitFor);
     }
 
     private static int CountOccurrences(string text, string part)
