@@ -102,7 +102,8 @@ BeforeAll {
             $terminating = $null
             try { $Run.Shell.EndInvoke($Run.Async) } catch { $terminating = $_ }
             [pscustomobject]@{
-                Output = @($Run.Output); Errors = @($Run.Shell.Streams.Error); Information = @($Run.Shell.Streams.Information); Terminating = $terminating
+                Output = @($Run.Output); Errors = @($Run.Shell.Streams.Error); Information = @($Run.Shell.Streams.Information)
+                Warnings = @($Run.Shell.Streams.Warning); Terminating = $terminating
             }
         }
         finally { $Run.Shell.Dispose() }
@@ -135,6 +136,9 @@ Describe 'Invoke-EdgeBenchmark on a fleet over SSH' {
         $summaries = @($runs | Measure-EdgeResult -GroupBy DeviceName)
         ($summaries.DeviceName | Sort-Object) | Should -Be @('board1', 'board2')
         $summaries | ForEach-Object { $_.Runs | Should -Be 4 }
+        # Both boards run this module: every record says so, and no board is warned of as another EdgeLm.
+        @($runs.EdgeLmVersion | Sort-Object -Unique) | Should -Be @((Get-Module EdgeLm).Version.ToString(3))
+        $run.Warnings.Count | Should -Be 0 -Because ($run.Warnings | Out-String)
     }
 
     It 'resumes a board killed mid-plan without duplicating a run, while the other completes' {
@@ -244,5 +248,26 @@ Describe 'edgelm fleet over plain ssh' {
         $again = Get-Runs $merged
         $again.Count | Should -Be 8
         @($again | Group-Object DeviceName, RunKey | Where-Object Count -GT 1).Count | Should -Be 0
+        $said | Should -Not -Match 'runs EdgeLm'
+    }
+
+    It 'warns of a board whose records come from another EdgeLm, naming both versions' {
+        $plan = New-Plan 'older.yaml' 1 0
+        $merged = Join-Path $folder 'older.jsonl'
+        # A board with an older edgelm: this one, its records relabelled on the way out.
+        $older = Join-Path $folder 'older-edgelm'
+        Set-Content -LiteralPath $older -Value ("#!/bin/sh`n'$(Join-Path $repo 'edgelm')' ""`$@"" | " +
+            "sed 's/""EdgeLmVersion"":""[^""]*""/""EdgeLmVersion"":""0.0.9""/'")
+        chmod +x $older
+        $ssh = @('--user', (id -un), '--key', $connection.KeyFilePath, '--ssh-option', 'StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR',
+            '--remote-edgelm', $older)
+
+        $said = & (Join-Path $repo 'edgelm') fleet --hosts $boards[0].HostName --plan $plan --out $merged @ssh 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $said
+        $version = (Get-Module EdgeLm).Version.ToString(3)
+        $said | Should -Match ([regex]::Escape("warning: $($boards[0].HostName) runs EdgeLm 0.0.9, this machine EdgeLm $version"))
+        # Once per board, not once per record.
+        ([regex]::Matches($said, 'runs EdgeLm 0\.0\.9')).Count | Should -Be 1
+        @((Get-Runs $merged).EdgeLmVersion | Sort-Object -Unique) | Should -Be @('0.0.9')
     }
 }

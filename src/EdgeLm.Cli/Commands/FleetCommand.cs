@@ -43,6 +43,7 @@ internal static class FleetCommand
             object gate = new();
             SshFleet.Run(request,
                 (board, line) => { lock (gate) context.Note($"{board.Name}: {line}"); },
+                (_, line) => { lock (gate) context.Warning(line); },
                 (board, e) => { lock (gate) { failed++; context.Warning(e.Message); } },
                 context.Cancellation);
             return failed == 0 ? 0 : 1;

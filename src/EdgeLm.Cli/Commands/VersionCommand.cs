@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeLm.Core;
 using EdgeLm.Core.Native;
 
 namespace EdgeLm.Cli.Commands;
@@ -13,8 +14,7 @@ internal static class VersionCommand
         {
             CommandContext context = CommandContext.Of(parse, globals);
             LlamaRuntimeInfo runtime = LlamaRuntime.Initialize(context.NativeDirectory);
-            string version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "?";
-            context.Out.WriteLine($"EdgeLm {version}");
+            context.Out.WriteLine($"EdgeLm {EdgeLmBuild.Version}");
             context.Out.WriteLine($"llama.cpp {runtime.LlamaVersion} ({runtime.Backend}) from {runtime.NativeDirectory}");
             context.Out.WriteLine($"devices: {string.Join("; ", runtime.Devices)}");
             context.Out.WriteLine($"system: {runtime.SystemInfo}");

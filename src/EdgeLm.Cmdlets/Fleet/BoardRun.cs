@@ -60,6 +60,8 @@ internal sealed class BoardRun
             {
                 _call.WriteObject(result);
             }
+
+            WarnOfVersion();
         }
         else if (!_failed)
         {
@@ -188,6 +190,7 @@ internal sealed class BoardRun
             case 'R':
                 if (_merged.AddLine(rest, Tally) is InferenceResult result)
                 {
+                    WarnOfVersion();
                     _call.WriteObject(result);
                 }
 
@@ -211,6 +214,14 @@ internal sealed class BoardRun
                 _ended = true;
                 Completed = rest == "completed";
                 break;
+        }
+    }
+
+    private void WarnOfVersion()
+    {
+        if (Tally.TakeVersionWarning("give -DeployModule to copy this machine's module there") is string different)
+        {
+            _call.WriteWarning(different);
         }
     }
 

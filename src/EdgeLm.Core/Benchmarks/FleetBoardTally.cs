@@ -17,6 +17,11 @@ public sealed class FleetBoardTally
     /// <summary>The DeviceName the board's records carry (its $EDGELM_DEVICE_NAME or host name); null until its first record.</summary>
     public string? DeviceName { get; internal set; }
 
+    /// <summary>The EdgeLm version the board's records carry (empty from a build older than that column); null until its first record.</summary>
+    public string? EdgeLmVersion { get; private set; }
+
+    private bool _versionWarned;
+
     public int Received { get; internal set; }
 
     public int Recovered { get; internal set; }
@@ -25,6 +30,30 @@ public sealed class FleetBoardTally
 
     /// <summary>Lines of the board's file that were no record (a run cut short by a kill leaves half a line).</summary>
     public int Unreadable { get; internal set; }
+
+    /// <summary>Takes the board's name and version from its first record.</summary>
+    internal void Note(InferenceResult record)
+    {
+        DeviceName ??= record.DeviceName;
+        EdgeLmVersion ??= record.EdgeLmVersion;
+    }
+
+    /// <summary>
+    /// Once per board, when its records come from another EdgeLm than this one: its figures may be measured
+    /// differently or lack columns, so the merged file would compare unlike with unlike. Null otherwise.
+    /// </summary>
+    public string? TakeVersionWarning(string deploy)
+    {
+        if (_versionWarned || EdgeLmVersion is null || EdgeLmVersion == EdgeLmBuild.Version)
+        {
+            return null;
+        }
+
+        _versionWarned = true;
+        string theirs = EdgeLmVersion.Length == 0 ? "an older EdgeLm (its records carry no EdgeLmVersion)" : $"EdgeLm {EdgeLmVersion}";
+        return $"{Board} runs {theirs}, this machine EdgeLm {EdgeLmBuild.Version}: its records may be measured differently or lack " +
+            $"columns; {deploy} so that every board runs the same";
+    }
 
     public string Describe()
     {

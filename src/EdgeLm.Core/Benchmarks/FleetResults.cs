@@ -35,7 +35,7 @@ public sealed class FleetResults : IDisposable
     {
         lock (_gate)
         {
-            tally.DeviceName ??= result.DeviceName;
+            tally.Note(result);
             if (!_saved.Add(KeyOf(result)))
             {
                 tally.AlreadySaved++;
@@ -81,7 +81,7 @@ public sealed class FleetResults : IDisposable
                     continue;
                 }
 
-                tally.DeviceName ??= record.DeviceName;
+                tally.Note(record);
                 if (_saved.Add(KeyOf(record)))
                 {
                     _store.Append(record);

@@ -36,8 +36,12 @@ public static class SshFleet
     private const int SshFailed = 255;
     private const int CommandNotFound = 127;
 
-    public static IReadOnlyList<FleetBoardTally> Run(SshFleetRequest request, Action<FleetBoard, string> note, Action<FleetBoard, EdgeLmException> error,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs the plan on every board; <paramref name="note"/> gets each board's progress lines, <paramref name="warning"/> what
+    /// the user should act on but that stops nothing (a board running another EdgeLm), <paramref name="error"/> a board's failure.
+    /// </summary>
+    public static IReadOnlyList<FleetBoardTally> Run(SshFleetRequest request, Action<FleetBoard, string> note, Action<FleetBoard, string> warning,
+        Action<FleetBoard, EdgeLmException> error, CancellationToken cancellationToken = default)
     {
         if (request.Boards.Count == 0)
         {
@@ -53,7 +57,7 @@ public static class SshFleet
         {
             try
             {
-                RunBoard(request, board, planText, stem, results, tallies[i], note, cancellationToken);
+                RunBoard(request, board, planText, stem, results, tallies[i], note, warning, cancellationToken);
             }
             catch (EdgeLmException e)
             {
@@ -66,7 +70,7 @@ public static class SshFleet
     }
 
     private static void RunBoard(SshFleetRequest request, FleetBoard board, string planText, string stem, FleetResults results, FleetBoardTally tally,
-        Action<FleetBoard, string> note, CancellationToken cancellationToken)
+        Action<FleetBoard, string> note, Action<FleetBoard, string> warning, CancellationToken cancellationToken)
     {
         string folder = $"\"${{EDGELM_CACHE_DIR:-${{XDG_CACHE_HOME:-$HOME/.cache}}/edgelm}}/{FleetPlanCopy.Folder}\"";
         string keep = request.Resume ? string.Empty : $"if [ -f {folder}/{stem}.jsonl ]; then mv -f {folder}/{stem}.jsonl {folder}/{stem}.jsonl.previous; fi; ";
@@ -77,6 +81,7 @@ public static class SshFleet
         {
             if (results.AddLine(line, tally) is InferenceResult record)
             {
+                WarnOfVersion(tally, board, warning);
                 note(board, $"{record.ModelName} {record.Quantization} t={record.Threads} run {record.Repetition}: {record.DecodeTokensPerSecond?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-"} tokens/s");
             }
         }, line =>
@@ -92,6 +97,7 @@ public static class SshFleet
             if (Ssh(request, board, $"cat {folder}/{stem}.jsonl 2>/dev/null || true", null, saved.Add, _ => { }, cancellationToken) == 0)
             {
                 results.Reconcile(string.Join('\n', saved), tally);
+                WarnOfVersion(tally, board, warning);
             }
         }
 
@@ -107,6 +113,14 @@ public static class SshFleet
                     $"{board.Name}: '{request.RemoteEdgelm}' was not found there; unpack the release archive on the board (README: Release archives) or give --remote-edgelm");
             default:
                 throw new EdgeLmException("BoardFailed", $"{board.Name}: edgelm stopped (exit status {exit}): {lastError.Replace("edgelm: ", string.Empty)}; rerun with --resume to go on");
+        }
+    }
+
+    private static void WarnOfVersion(FleetBoardTally tally, FleetBoard board, Action<FleetBoard, string> warning)
+    {
+        if (tally.TakeVersionWarning("unpack this machine's release archive there (README: Release archives)") is string different)
+        {
+            warning(board, different);
         }
     }
 

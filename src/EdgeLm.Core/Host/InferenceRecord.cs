@@ -58,6 +58,7 @@ internal static class InferenceRecord
             Seed = settings.Seed,
             Backend = backend.Backend,
             LlamaVersion = backend.LlamaVersion,
+            EdgeLmVersion = EdgeLmBuild.Version,
             Isolation = backend.Isolation,
             GeneratedTokens = measured.GeneratedTokens,
             StoppedAtEos = measured.StoppedAtEos,

@@ -118,6 +118,7 @@ public static class ModelQuality
             GpuLayers = settings.GpuLayers,
             Backend = hello.Backend,
             LlamaVersion = hello.LlamaVersion,
+            EdgeLmVersion = EdgeLmBuild.Version,
             Perplexity = measured.Perplexity,
             PerplexityUncertainty = measured.Uncertainty,
             TokensScored = measured.TokensScored,

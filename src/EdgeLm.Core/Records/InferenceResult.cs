@@ -54,6 +54,8 @@ public sealed class InferenceResult
     public uint Seed { get; set; }
     public string Backend { get; set; } = string.Empty;
     public string LlamaVersion { get; set; } = string.Empty;
+    /// <summary>The EdgeLm that measured the run (empty in records older than this property).</summary>
+    public string EdgeLmVersion { get; set; } = string.Empty;
     /// <summary>worker (a child process, the default) or in-process.</summary>
     public string Isolation { get; set; } = string.Empty;
 

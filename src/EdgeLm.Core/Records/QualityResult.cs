@@ -41,6 +41,7 @@ public sealed class QualityResult
     public int GpuLayers { get; set; }
     public string Backend { get; set; } = string.Empty;
     public string LlamaVersion { get; set; } = string.Empty;
+    public string EdgeLmVersion { get; set; } = string.Empty;
 
     // Figures
     /// <summary>exp of the mean negative log-likelihood of the scored tokens (llama-perplexity's "Final estimate: PPL").</summary>

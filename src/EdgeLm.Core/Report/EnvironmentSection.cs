@@ -32,6 +32,7 @@ internal static class EnvironmentSection
                 items.Add(("Board", "no device profile given (edgelm report --profile, or pipe Get-DeviceProfile's record)"));
             }
 
+            items.Add(("EdgeLm", ReportText.Joined(runs.Select(r => r.EdgeLmVersion))));
             items.Add(("llama.cpp", ReportText.Joined(runs.Select(r => r.LlamaVersion))));
             items.Add(("Backend (CPU variant)", ReportText.Joined(runs.Select(r => r.Backend))));
             items.Add(("Energy", runs.Any(r => r.EnergySource is not null)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EdgeLm.Core;
 using EdgeLm.Tests.Support;
 
 namespace EdgeLm.Tests.Arm64;
@@ -69,6 +70,7 @@ public sealed class Arm64ReleaseTests : IClassFixture<Arm64ReleaseFixture>
         Assert.Equal("worker", root.GetProperty("Isolation").GetString());
         Assert.True(root.GetProperty("WorkerStartMs").GetDouble() > 0, "no worker start time");
         Assert.StartsWith("0.5.0", root.GetProperty("LlamaVersion").GetString());
+        Assert.Equal(EdgeLmBuild.Version, root.GetProperty("EdgeLmVersion").GetString());
         Assert.Equal(8, root.GetProperty("PromptTokens").GetInt32());
         Assert.Equal(4, root.GetProperty("GeneratedTokens").GetInt32());
         foreach (string timing in new[] { "LoadMs", "ModelLoadMs", "TimeToFirstTokenMs", "PrefillMs", "DecodeMs", "TotalMs", "PrefillTokensPerSecond", "DecodeTokensPerSecond" })

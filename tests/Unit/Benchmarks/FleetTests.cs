@@ -125,11 +125,44 @@ public sealed class FleetTests : IDisposable
         Assert.Matches("^plan-[0-9a-f]{16}$", FleetPlanCopy.Stem("repetitions: 2\n"));
     }
 
-    private static InferenceResult Run(string device, string runKey) => new()
+    [Fact]
+    public void ABoardRunningAnotherEdgeLmIsWarnedOfOnce()
+    {
+        var older = new FleetBoardTally("pi5-old");
+        var legacy = new FleetBoardTally("pi5-legacy");
+        var same = new FleetBoardTally("pi5-new");
+        using (FleetResults merged = FleetResults.Open(_folder.File("fleet.jsonl"), resume: false))
+        {
+            merged.Add(Run("pi5-old", "k1", "0.0.9"), older);
+            merged.Add(Run("pi5-legacy", "k1", string.Empty), legacy);
+            merged.Add(Run("pi5-new", "k1", EdgeLmBuild.Version), same);
+            // The first record tells: a later one from the same board changes nothing.
+            merged.Add(Run("pi5-new", "k2", "0.0.9"), same);
+        }
+
+        string warning = Assert.IsType<string>(older.TakeVersionWarning("give -DeployModule"));
+        Assert.Equal($"pi5-old runs EdgeLm 0.0.9, this machine EdgeLm {EdgeLmBuild.Version}: its records may be measured differently or lack " +
+            "columns; give -DeployModule so that every board runs the same", warning);
+        Assert.Null(older.TakeVersionWarning("give -DeployModule"));
+        Assert.Contains("runs an older EdgeLm (its records carry no EdgeLmVersion)", legacy.TakeVersionWarning("x"));
+        Assert.Null(same.TakeVersionWarning("x"));
+        Assert.Null(new FleetBoardTally("silent").TakeVersionWarning("x"));
+    }
+
+    [Fact]
+    public void TheVersionIsTheAssemblysAndTheModulesVersion()
+    {
+        Assert.Matches(@"^\d+\.\d+\.\d+$", EdgeLmBuild.Version);
+        string manifest = File.ReadAllText(Path.Combine(Repository.Root, "module", "EdgeLm.psd1"));
+        Assert.Contains($"ModuleVersion        = '{EdgeLmBuild.Version}'", manifest);
+    }
+
+    private static InferenceResult Run(string device, string runKey, string? edgeLmVersion = null) => new()
     {
         RunId = Guid.NewGuid().ToString("n"),
         DeviceName = device,
         RunKey = runKey,
         ModelName = "synthetic-tiny",
+        EdgeLmVersion = edgeLmVersion ?? EdgeLmBuild.Version,
     };
 }

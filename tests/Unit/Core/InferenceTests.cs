@@ -29,6 +29,7 @@ public sealed class InferenceTests
         Assert.Equal(_tiny.Info.ModelName, r.ModelName);
         Assert.Equal("F16", r.Quantization);
         Assert.StartsWith("0.5.0", r.LlamaVersion);
+        Assert.Equal(typeof(EdgeLm.Core.EdgeLmBuild).Assembly.GetName().Version!.ToString(3), r.EdgeLmVersion);
         Assert.StartsWith("cpu", r.Backend);
         Assert.Equal("text", r.PromptSource);
         Assert.Equal("the quick brown fox", r.Prompt);
