@@ -175,6 +175,41 @@ Describe 'Invoke-EdgeBenchmark on a fleet over SSH' {
         @($second.Output | Where-Object DeviceName -EQ 'board1') | Should -BeNullOrEmpty -Because 'board1 had nothing left to run'
     }
 
+    It 'stops every board at Ctrl+C, keeps the runs that arrived, and -Resume finishes the plan' {
+        $plan = New-Plan 'stop.yaml' 3 3
+        $merged = Join-Path $folder 'stop.jsonl'
+        $parameters = @{ Plan = $plan; HostName = @($boards.HostName); OutputPath = $merged } + $connection
+        $run = Start-Fleet $parameters
+        $deadline = [DateTime]::UtcNow.AddSeconds(300)
+        while (-not ((Test-Path $merged) -and (Get-Item $merged).Length -gt 0)) {
+            if ($run.Async.IsCompleted -or [DateTime]::UtcNow -gt $deadline) { break }
+            Start-Sleep -Milliseconds 50
+        }
+        $running = @(Get-BoardProcess '')
+        # What Ctrl+C does to the pipeline; Stop returns once the command has stopped.
+        $stopping = $run.Shell.BeginStop($null, $null)
+        $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(120)) | Should -BeTrue -Because 'Ctrl+C must not hang'
+        $run.Shell.Dispose()
+        $running.Count | Should -BeGreaterThan 0 -Because 'the boards were still running the plan at Ctrl+C'
+
+        # Nothing of the fleet goes on on the boards: their plan stops with the command (within a generous bound).
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (($left = @(Get-BoardProcess '')).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        $left | ForEach-Object { (Get-Content -Raw "/proc/$_/cmdline" -ErrorAction SilentlyContinue) -replace "`0", ' ' } |
+            Should -BeNullOrEmpty -Because 'a board still ran the plan after Ctrl+C'
+        $arrived = Get-Runs $merged
+        $arrived.Count | Should -BeGreaterThan 0
+        $arrived.Count | Should -BeLessThan 12
+
+        $second = Wait-Fleet (Start-Fleet ($parameters + @{ Resume = $true }))
+
+        $second.Errors | Should -BeNullOrEmpty
+        $runs = Get-Runs $merged
+        @($runs | Where-Object DeviceName -EQ 'board1').Count | Should -Be 6
+        @($runs | Where-Object DeviceName -EQ 'board2').Count | Should -Be 6
+        @($runs | Group-Object DeviceName, RunKey | Where-Object Count -GT 1) | Should -BeNullOrEmpty
+    }
+
     It 'names each board that refuses the plan, and runs nothing' {
         $plan = Join-Path $folder 'refused.yaml'
         Set-Content -LiteralPath $plan -Value @('models:', '  - synthetic: tiny', 'threads: [1]', 'repetitionz: 2')
@@ -249,6 +284,45 @@ Describe 'edgelm fleet over plain ssh' {
         $again.Count | Should -Be 8
         @($again | Group-Object DeviceName, RunKey | Where-Object Count -GT 1).Count | Should -Be 0
         $said | Should -Not -Match 'runs EdgeLm'
+    }
+
+    It 'stops every board when edgelm fleet is interrupted, and --resume finishes the plan' {
+        $plan = New-Plan 'cli-stop.yaml' 3 3
+        $merged = Join-Path $folder 'cli-stop.jsonl'
+        $edgelm = Join-Path $repo 'edgelm'
+        $arguments = @('fleet', '--hosts', (@($boards.HostName) -join ','), '--plan', $plan, '--out', $merged, '--user', (id -un),
+            '--key', $connection.KeyFilePath, '--ssh-option', 'StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR',
+            '--remote-edgelm', $edgelm)
+        $start = [Diagnostics.ProcessStartInfo]::new($edgelm)
+        $arguments | ForEach-Object { $start.ArgumentList.Add($_) }
+        $start.RedirectStandardError = $true
+        $start.RedirectStandardOutput = $true
+        $process = [Diagnostics.Process]::Start($start)
+        $said = $process.StandardError.ReadToEndAsync()
+        $null = $process.StandardOutput.ReadToEndAsync()
+        $deadline = [DateTime]::UtcNow.AddSeconds(300)
+        while (-not ((Test-Path $merged) -and (Get-Item $merged).Length -gt 0)) {
+            if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) { break }
+            Start-Sleep -Milliseconds 50
+        }
+        $running = @(Get-BoardProcess '')
+        # Ctrl+C in a terminal: SIGINT to the command.
+        & kill -INT $process.Id
+        $process.WaitForExit(120000) | Should -BeTrue -Because 'an interrupted fleet must not hang'
+        $running.Count | Should -BeGreaterThan 0 -Because 'the boards were still running the plan at Ctrl+C'
+        $process.ExitCode | Should -Not -Be 0 -Because $said.Result
+
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (($left = @(Get-BoardProcess '')).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        $left | ForEach-Object { (Get-Content -Raw "/proc/$_/cmdline" -ErrorAction SilentlyContinue) -replace "`0", ' ' } |
+            Should -BeNullOrEmpty -Because 'a board still ran the plan after Ctrl+C'
+
+        $again = & $edgelm @arguments --resume 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $again
+        $runs = Get-Runs $merged
+        @($runs | Where-Object DeviceName -EQ 'board1').Count | Should -Be 6
+        @($runs | Where-Object DeviceName -EQ 'board2').Count | Should -Be 6
+        @($runs | Group-Object DeviceName, RunKey | Where-Object Count -GT 1) | Should -BeNullOrEmpty
     }
 
     It 'warns of a board whose records come from another EdgeLm, naming both versions' {
