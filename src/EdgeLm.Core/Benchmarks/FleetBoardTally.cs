@@ -50,7 +50,10 @@ public sealed class FleetBoardTally
         }
 
         _versionWarned = true;
-        string theirs = EdgeLmVersion.Length == 0 ? "an older EdgeLm (its records carry no EdgeLmVersion)" : $"EdgeLm {EdgeLmVersion}";
+        // The board's text goes to the user's terminal: only a plausible version is repeated, never escapes or pages of it.
+        string theirs = EdgeLmVersion.Length == 0 ? "an older EdgeLm (its records carry no EdgeLmVersion)"
+            : EdgeLmVersion.Length <= 40 && EdgeLmVersion.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+') ? $"EdgeLm {EdgeLmVersion}"
+            : "an EdgeLm whose records carry an unreadable EdgeLmVersion";
         return $"{Board} runs {theirs}, this machine EdgeLm {EdgeLmBuild.Version}: its records may be measured differently or lack " +
             $"columns; {deploy} so that every board runs the same";
     }

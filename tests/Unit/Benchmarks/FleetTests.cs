@@ -146,6 +146,16 @@ public sealed class FleetTests : IDisposable
         Assert.Null(older.TakeVersionWarning("give -DeployModule"));
         Assert.Contains("runs an older EdgeLm (its records carry no EdgeLmVersion)", legacy.TakeVersionWarning("x"));
         Assert.Null(same.TakeVersionWarning("x"));
+        var hostile = new FleetBoardTally("pi5-odd");
+        using (FleetResults merged = FleetResults.Open(_folder.File("odd.jsonl"), resume: false))
+        {
+            merged.Add(Run("pi5-odd", "k1", "\u001b]0;owned\u0007" + new string('9', 5000)), hostile);
+        }
+
+        string odd = Assert.IsType<string>(hostile.TakeVersionWarning("x"));
+        Assert.Contains("unreadable EdgeLmVersion", odd);
+        Assert.DoesNotContain('\u001b', odd);
+        Assert.True(odd.Length < 300, odd);
         Assert.Null(new FleetBoardTally("silent").TakeVersionWarning("x"));
     }
 
