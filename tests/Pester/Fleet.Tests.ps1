@@ -72,6 +72,8 @@ BeforeAll {
         UserName = (id -un); KeyFilePath = (Join-Path $folder 'user_key')
         SshOption = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' }
     }
+    # The same for edgelm fleet, as its options.
+    $cliSsh = @('--user', (id -un), '--key', $connection.KeyFilePath, '--ssh-option', 'StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR')
 
     # A plan of two configurations with a cool-down between them: the pause in which a board is killed mid-plan.
     function New-Plan([string] $Name, [int] $Repetitions, [double] $Cooldown) {
@@ -110,6 +112,22 @@ BeforeAll {
     }
 
     function Get-Runs([string] $Path) { @(Import-EdgeResult -Path $Path) }
+
+    # The two-configuration plan with three repetitions, whole on both boards and no run twice.
+    function Assert-WholePlan([string] $Merged) {
+        $runs = Get-Runs $Merged
+        @($runs | Where-Object DeviceName -EQ 'board1').Count | Should -Be 6
+        @($runs | Where-Object DeviceName -EQ 'board2').Count | Should -Be 6
+        @($runs | Group-Object DeviceName, RunKey | Where-Object Count -GT 1) | Should -BeNullOrEmpty
+    }
+
+    # After Ctrl+C nothing of the fleet goes on on the boards (within a generous bound).
+    function Assert-BoardsStopped {
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (($left = @(Get-BoardProcess '')).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        $left | ForEach-Object { (Get-Content -Raw "/proc/$_/cmdline" -ErrorAction SilentlyContinue) -replace "`0", ' ' } |
+            Should -BeNullOrEmpty -Because 'a board still ran the plan after Ctrl+C'
+    }
 }
 
 AfterAll {
@@ -168,10 +186,7 @@ Describe 'Invoke-EdgeBenchmark on a fleet over SSH' {
         $second = Wait-Fleet (Start-Fleet ($parameters + @{ Resume = $true }))
 
         $second.Errors | Should -BeNullOrEmpty
-        $runs = Get-Runs $merged
-        @($runs | Where-Object DeviceName -EQ 'board1').Count | Should -Be 6
-        @($runs | Where-Object DeviceName -EQ 'board2').Count | Should -Be 6
-        @($runs | Group-Object DeviceName, RunKey | Where-Object Count -GT 1) | Should -BeNullOrEmpty
+        Assert-WholePlan $merged
         @($second.Output | Where-Object DeviceName -EQ 'board1') | Should -BeNullOrEmpty -Because 'board1 had nothing left to run'
     }
 
@@ -193,10 +208,7 @@ Describe 'Invoke-EdgeBenchmark on a fleet over SSH' {
         $running.Count | Should -BeGreaterThan 0 -Because 'the boards were still running the plan at Ctrl+C'
 
         # Nothing of the fleet goes on on the boards: their plan stops with the command (within a generous bound).
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (($left = @(Get-BoardProcess '')).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
-        $left | ForEach-Object { (Get-Content -Raw "/proc/$_/cmdline" -ErrorAction SilentlyContinue) -replace "`0", ' ' } |
-            Should -BeNullOrEmpty -Because 'a board still ran the plan after Ctrl+C'
+        Assert-BoardsStopped
         $arrived = Get-Runs $merged
         $arrived.Count | Should -BeGreaterThan 0
         $arrived.Count | Should -BeLessThan 12
@@ -204,10 +216,7 @@ Describe 'Invoke-EdgeBenchmark on a fleet over SSH' {
         $second = Wait-Fleet (Start-Fleet ($parameters + @{ Resume = $true }))
 
         $second.Errors | Should -BeNullOrEmpty
-        $runs = Get-Runs $merged
-        @($runs | Where-Object DeviceName -EQ 'board1').Count | Should -Be 6
-        @($runs | Where-Object DeviceName -EQ 'board2').Count | Should -Be 6
-        @($runs | Group-Object DeviceName, RunKey | Where-Object Count -GT 1) | Should -BeNullOrEmpty
+        Assert-WholePlan $merged
     }
 
     It 'names each board that refuses the plan, and runs nothing' {
@@ -262,8 +271,7 @@ Describe 'edgelm fleet over plain ssh' {
         $merged = Join-Path $folder 'cli.jsonl'
         $unreachable = "127.0.0.1:$(Get-FreePort)"
         $edgelm = Join-Path $repo 'edgelm'
-        $ssh = @('--user', (id -un), '--key', $connection.KeyFilePath, '--ssh-option', 'StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR',
-            '--remote-edgelm', $edgelm)
+        $ssh = $cliSsh + @('--remote-edgelm', $edgelm)
 
         $said = & $edgelm fleet --hosts ((@($boards.HostName) + $unreachable) -join ',') --plan $plan --out $merged @ssh 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 1 -Because $said
@@ -290,9 +298,7 @@ Describe 'edgelm fleet over plain ssh' {
         $plan = New-Plan 'cli-stop.yaml' 3 3
         $merged = Join-Path $folder 'cli-stop.jsonl'
         $edgelm = Join-Path $repo 'edgelm'
-        $arguments = @('fleet', '--hosts', (@($boards.HostName) -join ','), '--plan', $plan, '--out', $merged, '--user', (id -un),
-            '--key', $connection.KeyFilePath, '--ssh-option', 'StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR',
-            '--remote-edgelm', $edgelm)
+        $arguments = @('fleet', '--hosts', (@($boards.HostName) -join ','), '--plan', $plan, '--out', $merged) + $cliSsh + @('--remote-edgelm', $edgelm)
         $start = [Diagnostics.ProcessStartInfo]::new($edgelm)
         $arguments | ForEach-Object { $start.ArgumentList.Add($_) }
         $start.RedirectStandardError = $true
@@ -312,17 +318,11 @@ Describe 'edgelm fleet over plain ssh' {
         $running.Count | Should -BeGreaterThan 0 -Because 'the boards were still running the plan at Ctrl+C'
         $process.ExitCode | Should -Not -Be 0 -Because $said.Result
 
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (($left = @(Get-BoardProcess '')).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
-        $left | ForEach-Object { (Get-Content -Raw "/proc/$_/cmdline" -ErrorAction SilentlyContinue) -replace "`0", ' ' } |
-            Should -BeNullOrEmpty -Because 'a board still ran the plan after Ctrl+C'
+        Assert-BoardsStopped
 
         $again = & $edgelm @arguments --resume 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 0 -Because $again
-        $runs = Get-Runs $merged
-        @($runs | Where-Object DeviceName -EQ 'board1').Count | Should -Be 6
-        @($runs | Where-Object DeviceName -EQ 'board2').Count | Should -Be 6
-        @($runs | Group-Object DeviceName, RunKey | Where-Object Count -GT 1) | Should -BeNullOrEmpty
+        Assert-WholePlan $merged
     }
 
     It 'warns of a board whose records come from another EdgeLm, naming both versions' {
@@ -333,8 +333,7 @@ Describe 'edgelm fleet over plain ssh' {
         Set-Content -LiteralPath $older -Value ("#!/bin/sh`n'$(Join-Path $repo 'edgelm')' ""`$@"" | " +
             "sed 's/""EdgeLmVersion"":""[^""]*""/""EdgeLmVersion"":""0.0.9""/'")
         chmod +x $older
-        $ssh = @('--user', (id -un), '--key', $connection.KeyFilePath, '--ssh-option', 'StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR',
-            '--remote-edgelm', $older)
+        $ssh = $cliSsh + @('--remote-edgelm', $older)
 
         $said = & (Join-Path $repo 'edgelm') fleet --hosts $boards[0].HostName --plan $plan --out $merged @ssh 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 0 -Because $said
