@@ -23,7 +23,7 @@ public static class ModelInspector
 
         return new ModelInfo
         {
-            ModelName = file.GetString("general.name") is { Length: > 0 } name ? name : Path.GetFileNameWithoutExtension(file.Path),
+            ModelName = DisplayName(file.GetString("general.name"), file.Path),
             ModelPath = file.Path,
             Architecture = architecture,
             ParameterCount = parameters,
@@ -46,6 +46,39 @@ public static class ModelInspector
             FileBytes = file.FileBytes,
             SyntheticWeights = SyntheticWeights.Of(file),
         };
+    }
+
+    // MaxNameLength: longer than any real model's name, short enough for a table cell and a CSV column.
+    internal const int MaxNameLength = 200;
+
+    /// <summary>
+    /// general.name as records carry it, or the file's name when it has none. The name comes from a file that may not
+    /// be ours and ends up in every record, table and terminal: control characters (terminal escapes, newlines that
+    /// would break a table) and bidirectional overrides become U+FFFD, and a name of pages is cut, marked with "…".
+    /// </summary>
+    internal static string DisplayName(string? name, string path)
+    {
+        string raw = string.IsNullOrWhiteSpace(name) ? Path.GetFileNameWithoutExtension(path) : name;
+        var shown = new System.Text.StringBuilder(Math.Min(raw.Length, MaxNameLength + 1));
+        foreach (char c in raw)
+        {
+            if (shown.Length == MaxNameLength)
+            {
+                // Never half a surrogate pair: the cut name must still be valid UTF-16, for JSON and CSV.
+                if (char.IsHighSurrogate(shown[^1]))
+                {
+                    shown.Length--;
+                }
+
+                shown.Append('…');
+                break;
+            }
+
+            bool bidiControl = c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+            shown.Append(char.IsControl(c) || bidiControl ? '\uFFFD' : c);
+        }
+
+        return shown.ToString();
     }
 
     // llama.cpp's name for general.file_type; without one, the type holding most parameters.

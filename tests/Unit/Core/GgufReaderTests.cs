@@ -12,6 +12,39 @@ public sealed class GgufReaderTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    [Theory]
+    [InlineData("Llama 3.2 1B Instruct", "Llama 3.2 1B Instruct")]
+    [InlineData("\u001b]0;owned\u0007\u001b[2Jtiny", "\uFFFD]0;owned\uFFFD\uFFFD[2Jtiny")]
+    [InlineData("two\nlines\r", "two\uFFFDlines\uFFFD")]
+    [InlineData("evil\u202Egnp.exe", "evil\uFFFDgnp.exe")]
+    [InlineData("", "someone-elses")]
+    [InlineData("   ", "someone-elses")]
+    public void AModelsNameFromItsFileIsSafeToPrint(string name, string shown)
+    {
+        string path = _temp.File("someone-elses.gguf");
+        using (FileStream output = File.Create(path))
+        {
+            new GgufWriter().Add("general.architecture", "llama").Add("general.name", name).WriteTo(output, (_, _) => { });
+        }
+
+        Assert.Equal(shown, ModelInspector.Describe(GgufReader.Read(path)).ModelName);
+    }
+
+    [Fact]
+    public void AModelsNameOfPagesIsCutWhole()
+    {
+        string pages = "x" + string.Concat(Enumerable.Repeat("\U0001F600", 100_000));
+
+        string shown = ModelInspector.DisplayName(pages, "m.gguf");
+
+        // The cut falls inside a surrogate pair ("x" and pairs: the 200th character is a high surrogate), so that
+        // half is dropped: 199 characters and the mark.
+        Assert.Equal(ModelInspector.MaxNameLength, shown.Length);
+        Assert.EndsWith("…", shown);
+        Assert.True(char.IsLowSurrogate(shown[^2]));
+        Assert.True(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(shown)) == shown, "the cut name is not valid UTF-16");
+    }
+
     [Fact]
     public void ReadsBackWhatTheWriterWrote()
     {
