@@ -20,6 +20,17 @@ apt_root() {
   "${apt_as_root[@]}" "$@"
 }
 
+# Prints the first of NAME on PATH and PATH_WHERE_THE_PACKAGE_PUTS_IT that is executable; nothing when neither is.
+apt_find_program() {
+  local candidate
+  for candidate in "$(command -v "$1" 2>/dev/null || true)" "$2"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+      printf '%s\n' "$candidate"
+      return
+    fi
+  done
+}
+
 # Refuses at once, naming FIX, where nothing can be installed: no apt-get, or not root and no password-less sudo.
 apt_require() {
   local what="$1" fix="$2"

@@ -10,19 +10,11 @@ set -euo pipefail
 say() { printf 'chromium.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-# The first of the places a Debian chromium lands; nothing printed when there is none.
-find_chromium() {
-  local candidate
-  for candidate in "$(command -v chromium 2>/dev/null || true)" /usr/bin/chromium; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
-      printf '%s\n' "$candidate"
-      return
-    fi
-  done
-}
-
 # shellcheck source=tools/apt.sh
 . "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
+# The first of the places a Debian chromium lands; nothing printed when there is none.
+find_chromium() { apt_find_program chromium /usr/bin/chromium; }
 
 install_chromium() {
   local fix="set EDGELM_CHROMIUM to an installed Chromium or Chrome"

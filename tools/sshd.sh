@@ -10,18 +10,11 @@ set -euo pipefail
 say() { printf 'sshd.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-find_sshd() {
-  local candidate
-  for candidate in "$(command -v sshd 2>/dev/null || true)" /usr/sbin/sshd; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
-      printf '%s\n' "$candidate"
-      return
-    fi
-  done
-}
-
 # shellcheck source=tools/apt.sh
 . "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
+# sshd on PATH, else where Debian's openssh-server puts it (/usr/sbin is not on every user's PATH).
+find_sshd() { apt_find_program sshd /usr/sbin/sshd; }
 
 install_sshd() {
   local fix="set EDGELM_SSHD to an installed sshd"
